@@ -1,0 +1,124 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { InputError, parseConfig, type RawInputs } from '../config.js'
+import { renderJson } from '../report/json.js'
+import { renderTerminal } from '../report/terminal.js'
+import { runCheck } from '../run.js'
+import { TOOL } from '../tool.js'
+
+export const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 } as const
+
+export interface Output {
+  out: (text: string) => void
+  err: (text: string) => void
+}
+
+const USAGE = `Usage: openactive-auth-check --issuer URL [options]
+
+Checks an OpenActive booking system's OpenID Connect server the way a booking partner uses it.
+
+Options:
+  --issuer URL                 the OpenID Provider's issuer (required)
+  --initial-access-token T     register a new client with this token (RFC 7591)
+                               (or set OPENACTIVE_INITIAL_ACCESS_TOKEN)
+  --client-id ID               use an existing client instead of registering
+                               (or set OPENACTIVE_CLIENT_ID)
+  --client-secret S            its secret (or set OPENACTIVE_CLIENT_SECRET)
+  --orders-feed-url URL        read the Orders feed with the access token
+  --scope S                    scope to request (default openactive-ordersfeed)
+  --ca-certificate FILE|PEM    an extra certificate authority to trust
+  --allow-insecure-http        allow http:// URLs on loopback (local testing)
+  --fail-on failure|warning    what fails the run (default failure)
+  --request-timeout SECONDS    per-request timeout (default 20)
+  --json FILE                  also write the JSON report to FILE
+  -h, --help                   show this help
+  -v, --version                show the version
+
+Exit status: 0 pass, 1 conformance failure, 2 bad usage, 3 internal error.
+Prefer the environment variables for secrets: flags are visible in the process list.
+`
+
+/** The command-line tool: flags and environment → check → terminal report and exit status. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Output): Promise<number> {
+  let flags: ReturnType<typeof parseFlags>
+  let raw: RawInputs
+  try {
+    flags = parseFlags(argv)
+    if (flags.help) {
+      output.out(USAGE)
+      return EXIT.pass
+    }
+    if (flags.version) {
+      output.out(`${TOOL.name} ${TOOL.version}\n`)
+      return EXIT.pass
+    }
+    raw = await rawInputs(flags, env)
+  } catch (error) {
+    output.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`)
+    return EXIT.usage
+  }
+
+  try {
+    const config = parseConfig(raw)
+    const report = await runCheck(config)
+    output.out(renderTerminal(report))
+    if (flags.json) await writeFile(flags.json, renderJson(report))
+    return report.result === 'pass' ? EXIT.pass : EXIT.fail
+  } catch (error) {
+    if (error instanceof InputError) {
+      output.err(`${error.message}\n\nRun with --help for usage.\n`)
+      return EXIT.usage
+    }
+    output.err(`Internal error: ${error instanceof Error ? error.stack : String(error)}\n`)
+    return EXIT.internal
+  }
+}
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      issuer: { type: 'string' },
+      'initial-access-token': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'orders-feed-url': { type: 'string' },
+      scope: { type: 'string' },
+      'ca-certificate': { type: 'string' },
+      'allow-insecure-http': { type: 'boolean' },
+      'fail-on': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  })
+  return values
+}
+
+async function rawInputs(flags: ReturnType<typeof parseFlags>, env: NodeJS.ProcessEnv): Promise<RawInputs> {
+  return {
+    issuer: flags.issuer,
+    'initial-access-token': flags['initial-access-token'] ?? env.OPENACTIVE_INITIAL_ACCESS_TOKEN,
+    'client-id': flags['client-id'] ?? env.OPENACTIVE_CLIENT_ID,
+    'client-secret': flags['client-secret'] ?? env.OPENACTIVE_CLIENT_SECRET,
+    'orders-feed-url': flags['orders-feed-url'],
+    scope: flags.scope,
+    'ca-certificate': await caCertificate(flags['ca-certificate']),
+    'allow-insecure-http': flags['allow-insecure-http'] ? 'true' : undefined,
+    'fail-on': flags['fail-on'],
+    'request-timeout': flags['request-timeout'],
+  }
+}
+
+/** The flag takes PEM text, as the action input does, or the path of a PEM file. */
+async function caCertificate(value: string | undefined): Promise<string | undefined> {
+  if (value === undefined || value.includes('-----BEGIN')) return value
+  try {
+    return await readFile(value, 'utf8')
+  } catch (error) {
+    throw new InputError('ca-certificate', `cannot read ${value}: ${(error as NodeJS.ErrnoException).code ?? error}`)
+  }
+}

@@ -1,0 +1,92 @@
+import type { Config } from '../config.js'
+import { type Exchange, type Finding, type Stage, STAGES, type Status } from '../model.js'
+import type { Secrets } from '../secrets.js'
+import { TOOL } from '../tool.js'
+
+/** One run's outcome: what every renderer draws from. Every secret is already redacted. */
+export interface Report {
+  tool: { name: string; version: string }
+  issuer: string
+  result: 'pass' | 'fail'
+  failOn: Config['failOn']
+  failures: number
+  warnings: number
+  startedAt: string
+  durationMs: number
+  /** The id of the client used; not a secret. */
+  clientId?: string
+  stages: { stage: Stage; status: Status; durationMs: number }[]
+  checks: Finding[]
+  exchanges: Exchange[]
+}
+
+export interface ReportInput {
+  config: Config
+  findings: Finding[]
+  exchanges: Exchange[]
+  timings: Partial<Record<Stage, number>>
+  clientId?: string
+  startedAt: Date
+  durationMs: number
+  secrets: Secrets
+}
+
+/**
+ * Builds the report and decides the verdict: a failure always fails the run; a warning fails it
+ * only with `fail-on: warning`. Everything that came from the server or the inputs passes
+ * through the redaction here, once, so no renderer can leak a secret.
+ */
+export function buildReport(input: ReportInput): Report {
+  const redact = (text: string) => input.secrets.redact(text)
+  const checks = input.findings.map((finding) => ({ ...finding, message: redact(finding.message) }))
+  const exchanges = input.exchanges.map((exchange) => redactExchange(exchange, redact))
+  const failures = checks.filter((check) => check.status === 'fail').length
+  const warnings = checks.filter((check) => check.status === 'warn').length
+  const failed = failures > 0 || (input.config.failOn === 'warning' && warnings > 0)
+
+  return {
+    tool: { ...TOOL },
+    issuer: input.config.issuer,
+    result: failed ? 'fail' : 'pass',
+    failOn: input.config.failOn,
+    failures,
+    warnings,
+    startedAt: input.startedAt.toISOString(),
+    durationMs: input.durationMs,
+    clientId: input.clientId,
+    stages: STAGES.map((stage) => ({
+      stage,
+      status: stageStatus(checks.filter((check) => check.stage === stage)),
+      durationMs: input.timings[stage] ?? 0,
+    })),
+    checks,
+    exchanges,
+  }
+}
+
+/** A stage's status: its worst finding (fail, then warn, then pass); skip when nothing ran. */
+export function stageStatus(findings: Finding[]): Status {
+  for (const status of ['fail', 'warn', 'pass'] as const) {
+    if (findings.some((finding) => finding.status === status)) return status
+  }
+  return 'skip'
+}
+
+function redactExchange(exchange: Exchange, redact: (text: string) => string): Exchange {
+  const headers = (record: Record<string, string | string[] | undefined>) =>
+    Object.fromEntries(
+      Object.entries(record).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.map(redact) : value === undefined ? value : redact(value),
+      ]),
+    )
+  return {
+    ...exchange,
+    url: redact(exchange.url),
+    requestHeaders: headers(exchange.requestHeaders) as Record<string, string>,
+    requestBody: exchange.requestBody === undefined ? undefined : redact(exchange.requestBody),
+    responseHeaders: headers(exchange.responseHeaders),
+    responseBody: redact(exchange.responseBody),
+    error: exchange.error && { ...exchange.error, message: redact(exchange.error.message) },
+  }
+}
