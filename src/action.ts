@@ -20,12 +20,20 @@ export async function runAction(): Promise<void> {
       const value = core.getInput(name)
       if (value) core.setSecret(value)
     }
-    const raw: RawInputs = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]))
+    const raw: RawInputs = Object.fromEntries(
+      INPUT_NAMES.map((name) => [name, core.getInput(name)]),
+    )
     const config = parseConfig(raw)
 
-    const report = await runCheck(config, { onSecret: (value) => core.setSecret(value), log: (line) => core.info(line) })
+    const report = await runCheck(config, {
+      onSecret: (value) => core.setSecret(value),
+      log: (line) => core.info(line),
+    })
 
-    const reportFile = join(process.env.RUNNER_TEMP || tmpdir(), 'openactive-auth-check-report.json')
+    const reportFile = join(
+      process.env.RUNNER_TEMP || tmpdir(),
+      'openactive-auth-check-report.json',
+    )
     await writeFile(reportFile, renderJson(report))
     await writeSummary(renderSummary(report))
 
@@ -36,11 +44,15 @@ export async function runAction(): Promise<void> {
     core.setOutput('report-file', reportFile)
 
     const counts = `${plural(report.failures, 'failure')}, ${plural(report.warnings, 'warning')}`
-    if (report.result === 'fail') core.setFailed(`OpenActive auth check failed: ${counts}. See the job summary.`)
+    if (report.result === 'fail')
+      core.setFailed(`OpenActive auth check failed: ${counts}. See the job summary.`)
     else core.info(`OpenActive auth check passed: ${counts}.`)
   } catch (error) {
     if (error instanceof InputError) core.setFailed(`Input ${error.message}`)
-    else core.setFailed(`Internal error in openactive-auth-check: ${error instanceof Error ? error.stack : String(error)}`)
+    else
+      core.setFailed(
+        `Internal error in openactive-auth-check: ${error instanceof Error ? error.stack : String(error)}`,
+      )
   }
 }
 

@@ -53,7 +53,8 @@ export function parseConfig(raw: RawInputs): Config {
   const allowInsecureHttp = parseBoolean('allow-insecure-http', value('allow-insecure-http'))
 
   const issuer = value('issuer')
-  if (!issuer) throw new InputError('issuer', 'required: the URL of the booking system’s OpenID Provider')
+  if (!issuer)
+    throw new InputError('issuer', 'required: the URL of the booking system’s OpenID Provider')
   checkUrl('issuer', issuer, allowInsecureHttp)
 
   const ordersFeedUrl = value('orders-feed-url')
@@ -84,7 +85,10 @@ export function parseConfig(raw: RawInputs): Config {
 
   const caCertificate = value('ca-certificate')
   if (caCertificate && !caCertificate.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new InputError('ca-certificate', 'must be the PEM text of a certificate (-----BEGIN CERTIFICATE-----)')
+    throw new InputError(
+      'ca-certificate',
+      'must be the PEM text of a certificate (-----BEGIN CERTIFICATE-----)',
+    )
   }
 
   return {
@@ -122,11 +126,17 @@ function checkUrl(name: InputName, text: string, allowInsecureHttp: boolean): vo
   }
   if (url.username || url.password) throw new InputError(name, 'must not contain credentials')
   if (name === 'issuer' && (url.search || url.hash || text.includes('?') || text.includes('#'))) {
-    throw new InputError(name, 'must not have a query or fragment (OpenID Connect Discovery 1.0 §3)')
+    throw new InputError(
+      name,
+      'must not have a query or fragment (OpenID Connect Discovery 1.0 §3)',
+    )
   }
   if (url.protocol === 'http:') {
     if (!allowInsecureHttp) {
-      throw new InputError(name, 'must use https; set allow-insecure-http to check a loopback http server')
+      throw new InputError(
+        name,
+        'must use https; set allow-insecure-http to check a loopback http server',
+      )
     }
     if (!isLoopbackHost(url.hostname)) {
       throw new InputError(name, `http is allowed on loopback only (got host ${url.hostname})`)
@@ -151,7 +161,10 @@ function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_REQUEST_TIMEOUT_SECONDS
   const seconds = Number(text)
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) {
-    throw new InputError('request-timeout', `must be a number of seconds from 1 to 300 (got ${JSON.stringify(text)})`)
+    throw new InputError(
+      'request-timeout',
+      `must be a number of seconds from 1 to 300 (got ${JSON.stringify(text)})`,
+    )
   }
   return seconds
 }

@@ -44,7 +44,10 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
   const now = options.now ?? Date.now
   const context: StageContext = {
     config,
-    http: new HttpClient({ timeoutMs: config.requestTimeoutMs, caCertificate: config.caCertificate }),
+    http: new HttpClient({
+      timeoutMs: config.requestTimeoutMs,
+      caCertificate: config.caCertificate,
+    }),
     secrets,
     now,
   }

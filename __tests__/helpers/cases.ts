@@ -16,7 +16,11 @@ export function readCase(path: string): unknown {
 }
 
 /** A case's recorded response ({status, headers, body}) as the exchange a check reads. */
-export function caseExchange(path: string, stage: Stage, url = `${CASE_ISSUER}/recorded`): Exchange {
+export function caseExchange(
+  path: string,
+  stage: Stage,
+  url = `${CASE_ISSUER}/recorded`,
+): Exchange {
   const { status, headers, body } = readCase(path) as {
     status: number
     headers: Record<string, string>
@@ -29,7 +33,9 @@ export function caseExchange(path: string, stage: Stage, url = `${CASE_ISSUER}/r
     url,
     requestHeaders: {},
     status,
-    responseHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+    responseHeaders: Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]),
+    ),
     responseBody: typeof body === 'string' ? body : JSON.stringify(body),
     startedAt: 0,
     durationMs: 0,
@@ -40,7 +46,9 @@ export function caseExchange(path: string, stage: Stage, url = `${CASE_ISSUER}/r
 export function findingOf(findings: Finding[], id: string): Finding {
   const matches = findings.filter((finding) => finding.id === id)
   if (matches.length !== 1) {
-    throw new Error(`expected one finding ${id}, got ${matches.length}: ${findings.map((f) => f.id).join(', ')}`)
+    throw new Error(
+      `expected one finding ${id}, got ${matches.length}: ${findings.map((f) => f.id).join(', ')}`,
+    )
   }
   return matches[0]
 }

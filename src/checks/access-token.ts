@@ -40,12 +40,16 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   }
   const header = decode(parts[0])
   const claims = decode(parts[1])
-  if (!isJsonObject(header) || typeof header.alg !== 'string' || !isJsonObject(claims)) return undefined
+  if (!isJsonObject(header) || typeof header.alg !== 'string' || !isJsonObject(claims))
+    return undefined
   return { header, claims }
 }
 
 /** Checks an access token: its format, then, for a JWT, its signature and claims. */
-export async function checkAccessToken(token: string, context: AccessTokenContext): Promise<Finding[]> {
+export async function checkAccessToken(
+  token: string,
+  context: AccessTokenContext,
+): Promise<Finding[]> {
   const jwt = decodeJwt(token)
   if (!jwt) {
     const why =
@@ -59,7 +63,10 @@ export async function checkAccessToken(token: string, context: AccessTokenContex
   }
   const { header, claims } = jwt
   return [
-    passed('access-token.format', `The access token is a JWT (alg ${shown(header.alg)}, kid ${shown(header.kid)}).`),
+    passed(
+      'access-token.format',
+      `The access token is a JWT (alg ${shown(header.alg)}, kid ${shown(header.kid)}).`,
+    ),
     ...(await checkSignature(token, header, context.jwks)),
     checkType(header),
     checkIssuer(claims, context.issuer),
@@ -69,10 +76,17 @@ export async function checkAccessToken(token: string, context: AccessTokenContex
   ]
 }
 
-async function checkSignature(token: string, header: JsonObject, jwks: KeySet | undefined): Promise<Finding[]> {
+async function checkSignature(
+  token: string,
+  header: JsonObject,
+  jwks: KeySet | undefined,
+): Promise<Finding[]> {
   const problem = algProblem(header.alg)
   if (problem) {
-    return [violated('access-token.signature', `${capitalise(problem)}.`), skipKeyId('the token is not signed with a public key')]
+    return [
+      violated('access-token.signature', `${capitalise(problem)}.`),
+      skipKeyId('the token is not signed with a public key'),
+    ]
   }
   if (!jwks) {
     return [
@@ -85,9 +99,16 @@ async function checkSignature(token: string, header: JsonObject, jwks: KeySet | 
   const findings: Finding[] = []
   if (result.verified) {
     const key = result.kid ? `key ${result.kid}` : 'a key without kid'
-    findings.push(passed('access-token.signature', `The ${header.alg} signature verifies with ${key} from the JWKS.`))
+    findings.push(
+      passed(
+        'access-token.signature',
+        `The ${header.alg} signature verifies with ${key} from the JWKS.`,
+      ),
+    )
   } else {
-    findings.push(violated('access-token.signature', `The signature could not be verified: ${result.reason}.`))
+    findings.push(
+      violated('access-token.signature', `The signature could not be verified: ${result.reason}.`),
+    )
   }
 
   if (typeof header.kid === 'string') {
@@ -100,7 +121,12 @@ async function checkSignature(token: string, header: JsonObject, jwks: KeySet | 
       ),
     )
   } else {
-    findings.push(passed('access-token.key-id', 'No kid, but only one key in the JWKS could have signed it. A kid makes key rotation easier.'))
+    findings.push(
+      passed(
+        'access-token.key-id',
+        'No kid, but only one key in the JWKS could have signed it. A kid makes key rotation easier.',
+      ),
+    )
   }
   return findings
 }
@@ -111,14 +137,21 @@ function skipKeyId(why: string): Finding {
 
 function checkType(header: JsonObject): Finding {
   const typ = header.typ
-  const normalised = typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined
+  const normalised =
+    typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined
   if (normalised === 'at+jwt') return passed('access-token.typ', `typ is ${shown(typ)}.`)
-  return violated('access-token.typ', `The access token is not typed as RFC 9068 at+jwt: typ is ${shown(typ)}.`)
+  return violated(
+    'access-token.typ',
+    `The access token is not typed as RFC 9068 at+jwt: typ is ${shown(typ)}.`,
+  )
 }
 
 function checkIssuer(claims: JsonObject, issuer: string): Finding {
   if (claims.iss === issuer) return passed('access-token.issuer', `iss is ${shown(claims.iss)}.`)
-  return violated('access-token.issuer', `iss is ${shown(claims.iss)}; the issuer is ${shown(issuer)}.`)
+  return violated(
+    'access-token.issuer',
+    `iss is ${shown(claims.iss)}; the issuer is ${shown(issuer)}.`,
+  )
 }
 
 function checkTime(claims: JsonObject, context: AccessTokenContext): Finding {
@@ -133,15 +166,22 @@ function checkTime(claims: JsonObject, context: AccessTokenContext): Finding {
   ] as const) {
     if (value === undefined) continue
     if (typeof value !== 'number') problems.push(`${name} is ${shown(value)}, not a NumericDate`)
-    else if (value - LEEWAY_SECONDS > now) problems.push(`${name} ${isoTime(value)} is ${value - now} s in the future`)
+    else if (value - LEEWAY_SECONDS > now)
+      problems.push(`${name} ${isoTime(value)} is ${value - now} s in the future`)
   }
   if (problems.length === 0) {
-    return passed('access-token.time', `Valid now: exp ${isoTime(exp as number)}${typeof iat === 'number' ? `, iat ${isoTime(iat)}` : ''}.`)
+    return passed(
+      'access-token.time',
+      `Valid now: exp ${isoTime(exp as number)}${typeof iat === 'number' ? `, iat ${isoTime(iat)}` : ''}.`,
+    )
   }
   const clocks = context.serverDate
     ? ` The server’s Date header said ${context.serverDate}; our clock said ${new Date(context.now).toUTCString()}.`
     : ''
-  return violated('access-token.time', `${capitalise(problems.join('; '))} (leeway ${LEEWAY_SECONDS} s).${clocks}`)
+  return violated(
+    'access-token.time',
+    `${capitalise(problems.join('; '))} (leeway ${LEEWAY_SECONDS} s).${clocks}`,
+  )
 }
 
 function checkClientId(claims: JsonObject, clientId: string): Finding {
@@ -155,24 +195,38 @@ function checkClientId(claims: JsonObject, clientId: string): Finding {
     const also = openActive === undefined ? '' : ', and so is https://openactive.io/clientId'
     return passed('access-token.client-id', `client_id is the client’s id${also}.`)
   }
-  return violated('access-token.client-id', `${capitalise(problems.join('; '))}; the client’s id is ${shown(clientId)}.`)
+  return violated(
+    'access-token.client-id',
+    `${capitalise(problems.join('; '))}; the client’s id is ${shown(clientId)}.`,
+  )
 }
 
 function checkScope(claims: JsonObject, requested: string): Finding[] {
   const scope = claims.scope
-  const granted = typeof scope === 'string' ? scope.split(' ') : Array.isArray(scope) ? scope.map(String) : undefined
+  const granted =
+    typeof scope === 'string'
+      ? scope.split(' ')
+      : Array.isArray(scope)
+        ? scope.map(String)
+        : undefined
   const missing = requested.split(' ').filter((token) => !granted?.includes(token))
   const content =
     granted && missing.length === 0
       ? passed('access-token.scope', `scope grants ${shown(requested)}.`)
-      : violated('access-token.scope', `scope is ${shown(scope)}; it does not grant ${shown(missing.join(' '))}.`)
+      : violated(
+          'access-token.scope',
+          `scope is ${shown(scope)}; it does not grant ${shown(missing.join(' '))}.`,
+        )
 
   const id: CheckId = 'access-token.scope-format'
   const format =
     typeof scope === 'string'
       ? passed(id, 'scope is a space-delimited string.')
       : Array.isArray(scope)
-        ? violated(id, `The scope claim is a JSON array (${shown(scope)}); RFC 9068 §2.2.3 uses the RFC 8693 space-delimited string.`)
+        ? violated(
+            id,
+            `The scope claim is a JSON array (${shown(scope)}); RFC 9068 §2.2.3 uses the RFC 8693 space-delimited string.`,
+          )
         : skipped(id, `Not applicable: there is no scope string or array (${shown(scope)}).`)
   return [content, format]
 }

@@ -13,7 +13,8 @@ export interface CheckDefinition {
 }
 
 const OIDC_DISCOVERY = 'OpenID Connect Discovery 1.0'
-const OBA = 'OpenActive Open Booking API (Editor’s Draft), OpenID Connect Booking Partner Authentication'
+const OBA =
+  'OpenActive Open Booking API (Editor’s Draft), OpenID Connect Booking Partner Authentication'
 
 /** Every check the tool performs, by stable id. Order is report order. */
 export const CATALOGUE = {
@@ -129,16 +130,14 @@ export const CATALOGUE = {
   'token.scope': {
     stage: 'token',
     level: 'must',
-    title:
-      'scope, when present, is a space-delimited string that contains the requested scope.',
+    title: 'scope, when present, is a space-delimited string that contains the requested scope.',
     reference: 'RFC 6749 §3.3, §5.1',
     fix: 'Return the granted scope as a space-delimited string, or leave it out when it equals the requested one.',
   },
   'access-token.format': {
     stage: 'access-token',
     level: 'info',
-    title:
-      'The access token is a JWT (signed JWS) or an opaque token; OpenActive allows both.',
+    title: 'The access token is a JWT (signed JWS) or an opaque token; OpenActive allows both.',
     reference: `RFC 6749 §1.4; RFC 9068 §1; ${OBA} (Access Token claims)`,
     fix: 'Nothing to fix: the JWT checks apply only to JWT access tokens.',
   },
@@ -182,8 +181,7 @@ export const CATALOGUE = {
   'access-token.client-id': {
     stage: 'access-token',
     level: 'must',
-    title:
-      'client_id, and https://openactive.io/clientId when present, equal the client’s id.',
+    title: 'client_id, and https://openactive.io/clientId when present, equal the client’s id.',
     reference: `RFC 9068 §2.2; ${OBA} (Access Token claims)`,
     fix: 'Put the authenticated client’s id in client_id (and https://openactive.io/clientId).',
   },

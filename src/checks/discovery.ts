@@ -66,14 +66,20 @@ export function checkDiscovery(
 ): { findings: Finding[]; metadata?: JsonObject } {
   const findings: Finding[] = []
   if (exchange.status !== 200) {
-    findings.push(violated('discovery.reachable', `Expected 200 from ${exchange.url}; got ${describeResponse(exchange)}.`))
+    findings.push(
+      violated(
+        'discovery.reachable',
+        `Expected 200 from ${exchange.url}; got ${describeResponse(exchange)}.`,
+      ),
+    )
     return { findings }
   }
   findings.push(passed('discovery.reachable', `${exchange.url} answered 200.`))
 
   const document = parseJson(exchange.responseBody)
   if (!isJsonObject(document)) {
-    const what = document === undefined ? 'is not JSON' : `is JSON but not an object (${shown(document)})`
+    const what =
+      document === undefined ? 'is not JSON' : `is JSON but not an object (${shown(document)})`
     findings.push(violated('discovery.json-object', `The discovery document ${what}.`))
     return { findings }
   }
@@ -133,7 +139,9 @@ export function explainIssuerDifference(configured: string, found: string): stri
 function checkRequiredMetadata(document: JsonObject): Finding {
   const missing = REQUIRED_METADATA.filter((field) => {
     const value = document[field]
-    return field.endsWith('_supported') ? !Array.isArray(value) : typeof value !== 'string' || value === ''
+    return field.endsWith('_supported')
+      ? !Array.isArray(value)
+      : typeof value !== 'string' || value === ''
   })
   if (missing.length === 0) {
     return passed('discovery.required-metadata', 'All required metadata is present.')
@@ -165,7 +173,13 @@ function checkEndpointsHttps(document: JsonObject, allowInsecureHttp: boolean): 
     if (problem) problems.push(`${field} ${shown(value)} ${problem}`)
   }
   if (problems.length === 0) {
-    return passed('discovery.endpoints-https', 'Every advertised endpoint is an https URL.')
+    const loopback = allowInsecureHttp
+      ? ' (or http on loopback, as allow-insecure-http permits)'
+      : ''
+    return passed(
+      'discovery.endpoints-https',
+      `Every advertised endpoint is an https URL${loopback}.`,
+    )
   }
   return violated('discovery.endpoints-https', `${problems.join('; ')}.`)
 }
@@ -179,7 +193,9 @@ function endpointProblem(value: unknown, allowInsecureHttp: boolean): string | u
     return 'is not an absolute URL'
   }
   if (url.protocol === 'https:') return undefined
-  if (url.protocol === 'http:' && allowInsecureHttp && isLoopbackHost(url.hostname)) return undefined
-  if (url.protocol === 'http:') return `uses http (host ${url.host}); endpoints must be https URLs reachable by booking partners`
+  if (url.protocol === 'http:' && allowInsecureHttp && isLoopbackHost(url.hostname))
+    return undefined
+  if (url.protocol === 'http:')
+    return `uses http (host ${url.host}); endpoints must be https URLs reachable by booking partners`
   return `uses ${url.protocol}`
 }

@@ -10,7 +10,12 @@ export interface KeySet {
 export function checkJwks(exchange: Exchange): { findings: Finding[]; jwks?: KeySet } {
   if (exchange.status !== 200) {
     return {
-      findings: [violated('jwks.reachable', `Expected 200 from jwks_uri ${exchange.url}; got ${describeResponse(exchange)}.`)],
+      findings: [
+        violated(
+          'jwks.reachable',
+          `Expected 200 from jwks_uri ${exchange.url}; got ${describeResponse(exchange)}.`,
+        ),
+      ],
     }
   }
   const findings = [passed('jwks.reachable', `${exchange.url} answered 200.`)]
@@ -24,7 +29,10 @@ export function checkJwks(exchange: Exchange): { findings: Finding[]; jwks?: Key
   const keys = document.keys.filter(isJsonObject)
   const kids = keys.map((key) => (typeof key.kid === 'string' ? key.kid : '(no kid)'))
   findings.push(
-    passed('jwks.key-set', `The JWKS has ${keys.length} key(s)${kids.length ? `: ${kids.join(', ')}` : ''}.`),
+    passed(
+      'jwks.key-set',
+      `The JWKS has ${keys.length} key(s)${kids.length ? `: ${kids.join(', ')}` : ''}.`,
+    ),
   )
   return { findings, jwks: { keys } }
 }

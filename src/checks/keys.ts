@@ -49,11 +49,18 @@ export function candidateKeys(keys: JsonObject[], alg: string, kid: unknown): Js
 /** Why a JWK cannot be a public verification key, or undefined if its members are there. */
 export function publicKeyProblem(key: JsonObject): string | undefined {
   const name = typeof key.kid === 'string' ? `JWK ${key.kid}` : 'A JWK without kid'
-  const members: Record<string, string[]> = { RSA: ['n', 'e'], EC: ['crv', 'x', 'y'], OKP: ['crv', 'x'] }
+  const members: Record<string, string[]> = {
+    RSA: ['n', 'e'],
+    EC: ['crv', 'x', 'y'],
+    OKP: ['crv', 'x'],
+  }
   const required = members[String(key.kty)] ?? []
   const missing = required.filter((member) => typeof key[member] !== 'string')
   if (missing.length === 0) return undefined
-  const x5c = Array.isArray(key.x5c) || typeof key.x5c === 'string' ? ' (it carries only x5c; the key members must be present too, RFC 7517 §4.7)' : ''
+  const x5c =
+    Array.isArray(key.x5c) || typeof key.x5c === 'string'
+      ? ' (it carries only x5c; the key members must be present too, RFC 7517 §4.7)'
+      : ''
   return `${name} is not a valid ${key.kty} public JWK: missing required ${missing.join('/')}${x5c}`
 }
 
@@ -61,7 +68,11 @@ export function publicKeyProblem(key: JsonObject): string | undefined {
  * Verifies a compact JWS against the JWKS, trying each candidate key in turn (a token without
  * `kid` may match several). Never throws: every failure comes back as a reason.
  */
-export async function verifyWithKeySet(token: string, header: JsonObject, jwks: KeySet): Promise<Verification> {
+export async function verifyWithKeySet(
+  token: string,
+  header: JsonObject,
+  jwks: KeySet,
+): Promise<Verification> {
   const alg = String(header.alg)
   const candidates = candidateKeys(jwks.keys, alg, header.kid)
   if (candidates.length === 0) {
@@ -85,7 +96,11 @@ export async function verifyWithKeySet(token: string, header: JsonObject, jwks: 
     try {
       const publicKey = await importJWK(key as JWK, alg)
       await compactVerify(token, publicKey, { algorithms: [alg] })
-      return { verified: true, kid: typeof key.kid === 'string' ? key.kid : undefined, candidates: candidates.length }
+      return {
+        verified: true,
+        kid: typeof key.kid === 'string' ? key.kid : undefined,
+        candidates: candidates.length,
+      }
     } catch (error) {
       reasons.push(`${name}: ${joseReason(error)}`)
     }

@@ -45,7 +45,8 @@ export function excerpt(body: string, max = 200): string {
  * Used when a check needed a particular status and got something else.
  */
 export function describeResponse(exchange: Exchange): string {
-  if (exchange.error) return `could not get a response from ${exchange.url}: ${exchange.error.message}`
+  if (exchange.error)
+    return `could not get a response from ${exchange.url}: ${exchange.error.message}`
   const location = header(exchange, 'location')
   const redirect = location ? ` redirecting to ${location}` : ''
   return `HTTP ${exchange.status}${redirect}; body: ${excerpt(exchange.responseBody)}`

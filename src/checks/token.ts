@@ -6,15 +6,30 @@ import { describeResponse, excerpt, isJsonObject, parseJson, shown } from './res
  * Checks a client credentials token response. Returns the access token only when the response
  * is a success that carries one, so nothing later sends `Bearer undefined`.
  */
-export function checkTokenResponse(exchange: Exchange, scope: string): { findings: Finding[]; accessToken?: string } {
+export function checkTokenResponse(
+  exchange: Exchange,
+  scope: string,
+): { findings: Finding[]; accessToken?: string } {
   if (exchange.status !== 200) {
     return {
-      findings: [violated('token.succeeded', `The client credentials grant was refused: ${describeResponse(exchange)}.`)],
+      findings: [
+        violated(
+          'token.succeeded',
+          `The client credentials grant was refused: ${describeResponse(exchange)}.`,
+        ),
+      ],
     }
   }
   const body = parseJson(exchange.responseBody)
   if (!isJsonObject(body)) {
-    return { findings: [violated('token.succeeded', `The token endpoint answered 200, but the body is not a JSON object: ${excerpt(exchange.responseBody)}.`)] }
+    return {
+      findings: [
+        violated(
+          'token.succeeded',
+          `The token endpoint answered 200, but the body is not a JSON object: ${excerpt(exchange.responseBody)}.`,
+        ),
+      ],
+    }
   }
   const accessToken = body.access_token
   if (typeof accessToken !== 'string' || accessToken === '') {
@@ -51,15 +66,26 @@ function checkTokenType(tokenType: unknown): Finding {
 
 function checkScope(scope: unknown, requested: string): Finding {
   if (scope === undefined) {
-    return skipped('token.scope', 'scope is absent, which means the requested scope was granted (RFC 6749 §5.1).')
+    return skipped(
+      'token.scope',
+      'scope is absent, which means the requested scope was granted (RFC 6749 §5.1).',
+    )
   }
   if (typeof scope !== 'string') {
-    const found = Array.isArray(scope) ? ` It lists ${scope.map((item) => shown(item)).join(', ')}.` : ''
-    return violated('token.scope', `scope must be a space-delimited string (got ${Array.isArray(scope) ? 'JSON array' : shown(scope)}).${found}`)
+    const found = Array.isArray(scope)
+      ? ` It lists ${scope.map((item) => shown(item)).join(', ')}.`
+      : ''
+    return violated(
+      'token.scope',
+      `scope must be a space-delimited string (got ${Array.isArray(scope) ? 'JSON array' : shown(scope)}).${found}`,
+    )
   }
   const missing = requested.split(' ').filter((token) => !scope.split(' ').includes(token))
   if (missing.length > 0) {
-    return violated('token.scope', `scope is ${shown(scope)}; it does not grant ${shown(missing.join(' '))}.`)
+    return violated(
+      'token.scope',
+      `scope is ${shown(scope)}; it does not grant ${shown(missing.join(' '))}.`,
+    )
   }
   return passed('token.scope', `scope is ${shown(scope)}.`)
 }

@@ -39,7 +39,11 @@ Prefer the environment variables for secrets: flags are visible in the process l
 `
 
 /** The command-line tool: flags and environment → check → terminal report and exit status. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Output): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  output: Output,
+): Promise<number> {
   let flags: ReturnType<typeof parseFlags>
   let raw: RawInputs
   try {
@@ -98,7 +102,10 @@ function parseFlags(argv: string[]) {
   return values
 }
 
-async function rawInputs(flags: ReturnType<typeof parseFlags>, env: NodeJS.ProcessEnv): Promise<RawInputs> {
+async function rawInputs(
+  flags: ReturnType<typeof parseFlags>,
+  env: NodeJS.ProcessEnv,
+): Promise<RawInputs> {
   return {
     issuer: flags.issuer,
     'initial-access-token': flags['initial-access-token'] ?? env.OPENACTIVE_INITIAL_ACCESS_TOKEN,
@@ -119,6 +126,9 @@ async function caCertificate(value: string | undefined): Promise<string | undefi
   try {
     return await readFile(value, 'utf8')
   } catch (error) {
-    throw new InputError('ca-certificate', `cannot read ${value}: ${(error as NodeJS.ErrnoException).code ?? error}`)
+    throw new InputError(
+      'ca-certificate',
+      `cannot read ${value}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    )
   }
 }

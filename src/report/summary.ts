@@ -12,7 +12,10 @@ const BODY_LIMIT = 8000
  * from the server or the inputs is HTML-escaped.
  */
 export function renderSummary(report: Report): string {
-  return [verdict(report), stagesTable(report), findingsTable(report), transcript(report)].join('\n\n') + '\n'
+  return (
+    [verdict(report), stagesTable(report), findingsTable(report), transcript(report)].join('\n\n') +
+    '\n'
+  )
 }
 
 function verdict(report: Report): string {
@@ -31,7 +34,8 @@ function verdict(report: Report): string {
 
 function stagesTable(report: Report): string {
   const rows = report.stages.map(
-    ({ stage, status, durationMs }) => `| ${STATUS_ICONS[status]} ${status} | ${STAGE_TITLES[stage]} | ${formatDuration(durationMs)} |`,
+    ({ stage, status, durationMs }) =>
+      `| ${STATUS_ICONS[status]} ${status} | ${STAGE_TITLES[stage]} | ${formatDuration(durationMs)} |`,
   )
   return ['| Status | Stage | Time |', '| --- | --- | --- |', ...rows].join('\n')
 }
@@ -43,11 +47,21 @@ function findingsTable(report: Report): string {
     (check) =>
       `| ${STATUS_ICONS[check.status]} ${check.status} | \`${check.id}\` | ${escapeCell(check.message)} | ${escapeCell(check.reference)} |`,
   )
-  return ['### Findings', '', '| Status | Check | Message | Clause |', '| --- | --- | --- | --- |', ...rows].join('\n')
+  return [
+    '### Findings',
+    '',
+    '| Status | Check | Message | Clause |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n')
 }
 
 function transcript(report: Report): string {
-  const sections: string[] = ['### Requests and responses', '', 'Secrets are shown as `[REDACTED]`.']
+  const sections: string[] = [
+    '### Requests and responses',
+    '',
+    'Secrets are shown as `[REDACTED]`.',
+  ]
   const stages = [...new Set(report.exchanges.map((exchange) => exchange.stage))]
   for (const stage of stages) {
     sections.push('', `#### ${STAGE_TITLES[stage as Stage]}`)
@@ -67,7 +81,12 @@ function renderExchange(exchange: Exchange): string {
   ]
   const response = exchange.error
     ? [`No response: ${exchange.error.message}`]
-    : [`HTTP ${exchange.status}`, ...headerLines(exchange.responseHeaders), '', pretty(exchange.responseBody)]
+    : [
+        `HTTP ${exchange.status}`,
+        ...headerLines(exchange.responseHeaders),
+        '',
+        pretty(exchange.responseBody),
+      ]
   return [
     '<details>',
     `<summary>${escapeHtml(exchange.label)}: ${exchange.method} → ${escapeHtml(outcome)} (${formatDuration(exchange.durationMs)})</summary>`,

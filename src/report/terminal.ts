@@ -11,7 +11,8 @@ export function renderTerminal(report: Report): string {
     lines.push(`${SYMBOLS[status]} ${STAGE_TITLES[stage]} (${formatDuration(durationMs)})`)
     for (const check of report.checks.filter((finding) => finding.stage === stage)) {
       lines.push(`    ${SYMBOLS[check.status]} ${check.id}: ${check.message}`)
-      if (check.status === 'fail' || check.status === 'warn') lines.push(`        see ${check.reference}`)
+      if (check.status === 'fail' || check.status === 'warn')
+        lines.push(`        see ${check.reference}`)
     }
   }
   const passed = report.checks.filter((check) => check.status === 'pass').length

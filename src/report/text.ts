@@ -1,7 +1,12 @@
 import type { Status } from '../model.js'
 
 /** Symbols for a status, shared by the terminal report and the job summary. */
-export const STATUS_ICONS: Record<Status, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' }
+export const STATUS_ICONS: Record<Status, string> = {
+  pass: '✅',
+  fail: '❌',
+  warn: '⚠️',
+  skip: '⏭️',
+}
 
 /** A duration as a person reads it. */
 export function formatDuration(ms: number): string {

@@ -6,7 +6,13 @@ export const jwks: StageRunner = async ({ http }, state) => {
   const url = endpoint(state, 'jwks_uri')
   if (!url) return 'discovery did not advertise jwks_uri'
 
-  const exchange = await http.send({ stage: 'jwks', label: 'JWKS', method: 'GET', url, headers: { accept: 'application/json' } })
+  const exchange = await http.send({
+    stage: 'jwks',
+    label: 'JWKS',
+    method: 'GET',
+    url,
+    headers: { accept: 'application/json' },
+  })
   const result = checkJwks(exchange)
   state.jwks = result.jwks
   return result.findings

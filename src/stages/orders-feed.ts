@@ -18,7 +18,11 @@ export const ordersFeed: StageRunner = async ({ config, http }, state) => {
       method: 'GET',
       url,
       // Always "Bearer" as RFC 6750 spells it, never the server's token_type echoed back.
-      headers: { authorization: `Bearer ${state.accessToken}`, accept: ACCEPT, 'cache-control': 'max-age=0' },
+      headers: {
+        authorization: `Bearer ${state.accessToken}`,
+        accept: ACCEPT,
+        'cache-control': 'max-age=0',
+      },
     })
     findings.push(checkOrdersFeedAuthorized(authorized))
   } else {

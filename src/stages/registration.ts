@@ -10,7 +10,12 @@ import { endpoint, type StageRunner } from './context.js'
 export const registration: StageRunner = async ({ config, http, secrets }, state) => {
   if (config.clientId !== undefined && config.clientSecret !== undefined) {
     state.client = { clientId: config.clientId, clientSecret: config.clientSecret }
-    return [skipped('registration.skipped', 'Client credentials were given, so no client was registered.')]
+    return [
+      skipped(
+        'registration.skipped',
+        'Client credentials were given, so no client was registered.',
+      ),
+    ]
   }
   const url = endpoint(state, 'registration_endpoint')
   if (!url) return 'discovery did not advertise registration_endpoint'

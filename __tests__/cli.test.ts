@@ -1,0 +1,284 @@
+/**
+ * The command-line tool end to end against the reference server on loopback: the verdict, the
+ * failing check and its message, as a user sees them in the terminal and the JSON report.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { main } from '../src/cli/main.js'
+import type { Finding } from '../src/model.js'
+import {
+  type Fault,
+  type ReferenceServer,
+  startReferenceServer,
+} from '../reference-server/server.js'
+
+interface CliRun {
+  code: number
+  out: string
+  err: string
+  report?: {
+    result: string
+    checks: Finding[]
+    exchanges: { stage: string; status: number | null }[]
+  }
+  json?: string
+}
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cli-test-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const jsonFile = join(dir, `report-${Math.random().toString(36).slice(2)}.json`)
+  let out = ''
+  let err = ''
+  const code = await main([...argv, '--json', jsonFile], env, {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+  })
+  const json = await readFile(jsonFile, 'utf8').catch(() => undefined)
+  return { code, out, err, json, report: json ? JSON.parse(json) : undefined }
+}
+
+/** Starts a reference server, runs the CLI against it with registration and the feed, stops it. */
+async function checkServer(
+  faults: Fault[] = [],
+  env: (server: ReferenceServer) => NodeJS.ProcessEnv = (server) => ({
+    OPENACTIVE_INITIAL_ACCESS_TOKEN: server.initialAccessToken,
+  }),
+): Promise<CliRun & { server: ReferenceServer }> {
+  const server = await startReferenceServer({ faults })
+  try {
+    const run = await runCli(
+      [
+        '--issuer',
+        server.issuer,
+        '--orders-feed-url',
+        server.ordersFeedUrl,
+        '--allow-insecure-http',
+      ],
+      env(server),
+    )
+    return { ...run, server }
+  } finally {
+    await server.close()
+  }
+}
+
+function finding(run: CliRun, id: string): Finding {
+  const found = run.report?.checks.find((check) => check.id === id)
+  if (!found) throw new Error(`no finding ${id} in ${run.out}`)
+  return found
+}
+
+const failing = (run: CliRun) =>
+  run.report?.checks.filter((check) => check.status === 'fail').map((check) => check.id)
+
+describe('against the reference server', () => {
+  it('passes with registration, token, access token and Orders feed, with no failure or warning', async () => {
+    const run = await checkServer()
+    expect(run.code).toBe(0)
+    expect(run.out).toMatch(/^PASS: 0 failures, 0 warnings, \d+ passed/m)
+    expect(run.report?.result).toBe('pass')
+    expect(
+      run.report?.checks.filter((check) => check.status === 'warn' || check.status === 'fail'),
+    ).toEqual([])
+    for (const id of [
+      'registration.succeeded',
+      'token.succeeded',
+      'access-token.signature',
+      'access-token.client-id',
+      'orders-feed.authorized',
+      'orders-feed.rejects-no-token',
+    ]) {
+      expect(finding(run, id).status).toBe('pass')
+    }
+    expect(run.report?.exchanges.map((exchange) => `${exchange.stage} ${exchange.status}`)).toEqual(
+      [
+        'discovery 200',
+        'jwks 200',
+        'registration 201',
+        'token 200',
+        'orders-feed 200',
+        'orders-feed 401',
+      ],
+    )
+    expect(run.json).not.toContain(run.server.initialAccessToken)
+    expect(run.out).not.toContain(run.server.initialAccessToken)
+  })
+
+  it('uses given client credentials and reports registration as skipped', async () => {
+    const server = await startReferenceServer()
+    try {
+      const { clientId, clientSecret } = await server.createClient()
+      const run = await runCli(
+        [
+          '--issuer',
+          server.issuer,
+          '--orders-feed-url',
+          server.ordersFeedUrl,
+          '--allow-insecure-http',
+          '--client-id',
+          clientId,
+        ],
+        { OPENACTIVE_CLIENT_SECRET: clientSecret },
+      )
+      expect(run.code).toBe(0)
+      expect(finding(run, 'registration.skipped')).toMatchObject({
+        status: 'skip',
+        message: 'Client credentials were given, so no client was registered.',
+      })
+      expect(finding(run, 'access-token.client-id').status).toBe('pass')
+      expect(run.json).not.toContain(clientSecret)
+      expect(run.out).not.toContain(clientSecret)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('fails on an issuer mismatch, naming both issuers', async () => {
+    const run = await checkServer(['issuer-mismatch'])
+    expect(run.code).toBe(1)
+    const issuer = finding(run, 'discovery.issuer-matches')
+    expect(issuer.status).toBe('fail')
+    expect(issuer.message).toBe(
+      `issuer in the document is "${run.server.issuer}/other"; the configured issuer is "${run.server.issuer}". They differ in path (/ vs /other).`,
+    )
+    expect(run.out).toContain('✖ discovery.issuer-matches')
+    expect(run.out).toMatch(/^FAIL: 1 failure/m)
+    expect(failing(run)).toEqual(['discovery.issuer-matches'])
+  })
+
+  it('fails when the access token is signed by a key not in the JWKS', async () => {
+    const run = await checkServer(['foreign-signing-key'])
+    expect(run.code).toBe(1)
+    const signature = finding(run, 'access-token.signature')
+    expect(signature.status).toBe('fail')
+    expect(signature.message).toMatch(
+      /^The signature could not be verified: key \S+: the signature does not verify\.$/,
+    )
+    expect(failing(run)).toEqual(['access-token.signature'])
+  })
+
+  it('fails when the Orders feed answers 200 without a token', async () => {
+    const run = await checkServer(['orders-feed-open'])
+    expect(run.code).toBe(1)
+    const open = finding(run, 'orders-feed.rejects-no-token')
+    expect(open.status).toBe('fail')
+    expect(open.message).toMatch(
+      /^A request without a token got HTTP 200; body: .*expected 401 or 403\. Anyone can read the Orders feed\.$/,
+    )
+    expect(failing(run)).toEqual(['orders-feed.rejects-no-token'])
+  })
+
+  it('fails on a wrong initial access token and skips what depends on registration', async () => {
+    const run = await checkServer([], () => ({
+      OPENACTIVE_INITIAL_ACCESS_TOKEN: 'not-the-initial-access-token',
+    }))
+    expect(run.code).toBe(1)
+    const registration = finding(run, 'registration.succeeded')
+    expect(registration.status).toBe('fail')
+    expect(registration.message).toMatch(/^Registration was refused: HTTP 401/)
+    expect(finding(run, 'token.succeeded')).toMatchObject({
+      status: 'skip',
+      message: 'Skipped: there is no client to authenticate.',
+    })
+    expect(finding(run, 'access-token.signature').status).toBe('skip')
+    expect(finding(run, 'orders-feed.authorized')).toMatchObject({
+      status: 'skip',
+      message: 'Skipped: there is no access token.',
+    })
+    expect(finding(run, 'orders-feed.rejects-no-token').status).toBe('pass')
+    expect(failing(run)).toEqual(['registration.succeeded'])
+    expect(run.json).not.toContain('not-the-initial-access-token')
+    expect(run.out).not.toContain('not-the-initial-access-token')
+  })
+
+  it('fails with every stage reported when nothing listens at the issuer', async () => {
+    const server = await startReferenceServer()
+    const issuer = server.issuer
+    await server.close()
+    const run = await runCli(
+      ['--issuer', issuer, '--allow-insecure-http', '--client-id', 'a-client'],
+      { OPENACTIVE_CLIENT_SECRET: 'a-secret' },
+    )
+    expect(run.code).toBe(1)
+    expect(finding(run, 'discovery.reachable').message).toContain(
+      `could not get a response from ${issuer}/.well-known/openid-configuration`,
+    )
+    expect(finding(run, 'jwks.reachable')).toMatchObject({
+      status: 'skip',
+      message: 'Skipped: discovery did not advertise jwks_uri.',
+    })
+    expect(finding(run, 'orders-feed.authorized')).toMatchObject({
+      status: 'skip',
+      message: 'Skipped: no orders-feed-url was given.',
+    })
+  })
+})
+
+describe('bad usage', () => {
+  it.each([
+    [[], {}, 'issuer: required'],
+    [
+      ['--issuer', 'http://127.0.0.1:1'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      'issuer: must use https; set allow-insecure-http',
+    ],
+    [
+      ['--issuer', 'http://example.test', '--allow-insecure-http'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      'issuer: http is allowed on loopback only',
+    ],
+    [
+      ['--issuer', 'https://a.test/?x=1'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      'issuer: must not have a query or fragment',
+    ],
+    [
+      ['--issuer', 'https://a.test'],
+      {},
+      'initial-access-token: required unless client-id and client-secret are given',
+    ],
+    [
+      ['--issuer', 'https://a.test', '--client-id', 'c'],
+      {},
+      'client-secret: required with client-id',
+    ],
+    [
+      ['--issuer', 'https://a.test', '--request-timeout', '0'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      'request-timeout: must be a number of seconds from 1 to 300',
+    ],
+    [
+      ['--issuer', 'https://a.test', '--fail-on', 'never'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      'fail-on: must be "failure" or "warning"',
+    ],
+    [['--issuer', 'https://a.test', '--unknown'], {}, "Unknown option '--unknown'"],
+  ] as [string[], NodeJS.ProcessEnv, string][])(
+    '%j exits 2 naming the input',
+    async (argv, env, message) => {
+      const run = await runCli(argv, env)
+      expect(run.code).toBe(2)
+      expect(run.err).toContain(message)
+      expect(run.out).toBe('')
+      expect(run.err).not.toMatch(/\bat \S+ \(/) // no stack trace
+    },
+  )
+
+  it('never prints a secret given on the command line in a usage error', async () => {
+    const run = await runCli(['--issuer', 'not a url'], {
+      OPENACTIVE_INITIAL_ACCESS_TOKEN: 'iat-marker-123456',
+    })
+    expect(run.code).toBe(2)
+    expect(run.err).toContain('issuer: not a URL: "not a url"')
+    expect(run.err).not.toContain('iat-marker-123456')
+  })
+})
