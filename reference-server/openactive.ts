@@ -1,0 +1,62 @@
+// The names the OpenActive Open Booking API and its reference implementation (RI) use, in one place
+// so the provider, the Orders feed and the faults agree on them.
+
+/** The scope a booking partner asks for, with client credentials, to read the Orders feed. */
+export const ORDERS_FEED_SCOPE = 'openactive-ordersfeed'
+
+/** Every scope discovery advertises, as the RI does. */
+export const SCOPES = [
+  'openid',
+  'openactive-openbooking',
+  ORDERS_FEED_SCOPE,
+  'openactive-identity',
+  'offline_access',
+]
+
+/** The ID token claims the `openactive-identity` scope carries (seller and booking service). */
+export const IDENTITY_CLAIMS = [
+  'https://openactive.io/sellerId',
+  'https://openactive.io/sellerName',
+  'https://openactive.io/sellerUrl',
+  'https://openactive.io/sellerLogo',
+  'https://openactive.io/bookingServiceName',
+  'https://openactive.io/bookingServiceUrl',
+]
+
+/** The access token claim naming the booking partner. */
+export const CLIENT_ID_CLAIM = 'https://openactive.io/clientId'
+
+/** The `aud` of access tokens for the Open Booking API, as in the RI. */
+export const API_AUDIENCE = 'openbooking'
+
+/** Scopes the Open Booking API resource server accepts, as in the RI. */
+export const API_SCOPES = `${ORDERS_FEED_SCOPE} openactive-openbooking`
+
+/** The Open Booking API's base path, relative to the issuer, as in the RI. */
+export const API_PATH = '/api/openbooking'
+
+/** The Orders feed's path, relative to the issuer: `${endpointUrl}/orders-rpde`. */
+export const ORDERS_FEED_PATH = `${API_PATH}/orders-rpde`
+
+/** The media type of Open Booking API answers. */
+export const BOOKING_MEDIA_TYPE = 'application/vnd.openactive.booking+json; version=1'
+
+// oidc-provider's endpoints at the RI's (IdentityServer4) paths, so a checker sees the URLs a
+// seller's RI-based server would have. Discovery's path is fixed by oidc-provider.
+const CONFIGURABLE_ROUTES = {
+  authorization: '/connect/authorize',
+  token: '/connect/token',
+  userinfo: '/connect/userinfo',
+  jwks: '/.well-known/openid-configuration/jwks',
+  registration: '/connect/register',
+  end_session: '/connect/endsession',
+}
+
+/** The routes oidc-provider lets us place, for its `routes` option. */
+export const PROVIDER_ROUTES: Readonly<Record<string, string>> = CONFIGURABLE_ROUTES
+
+/** Every oidc-provider route the faults may rewrite, by oidc-provider's route name. */
+export const ROUTES = {
+  discovery: '/.well-known/openid-configuration',
+  ...CONFIGURABLE_ROUTES,
+} as const

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { RequestListener, Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+import type { Fault } from './faults.js'
+import { faultMiddleware, FAULTS, isFault } from './faults.js'
+import { generateSigningKey, lazyForeignJwks } from './keys.js'
+import { MemoryStore } from './memory-store.js'
+import { ORDERS_FEED_PATH, ORDERS_FEED_SCOPE } from './openactive.js'
+import { ordersFeedHandler } from './orders-feed.js'
+import { createProvider, generateClientId, generateClientSecret } from './provider.js'
+
+export type { Fault }
+export { FAULTS }
+
+/** How to start a reference server. */
+export interface ReferenceServerOptions {
+  /** Default 0: an ephemeral port. */
+  port?: number
+  /** Default `127.0.0.1`. The issuer URL uses this host as given. */
+  host?: string
+  /** Default: a random value generated at start. */
+  initialAccessToken?: string
+  /** Ways to break the server on purpose; see {@link FAULTS}. */
+  faults?: readonly Fault[]
+}
+
+/** A running reference server. */
+export interface ReferenceServer {
+  /** E.g. `http://127.0.0.1:PORT`, with no trailing slash. */
+  issuer: string
+  initialAccessToken: string
+  /** `${issuer}/api/openbooking/orders-rpde` */
+  ordersFeedUrl: string
+  /**
+   * Registers a client_credentials client directly (not via HTTP), for tests that pass
+   * client-id/secret. Its secret has the same awkward characters as a registered one.
+   */
+  createClient(): Promise<{ clientId: string; clientSecret: string }>
+  /** Stops the server: every socket is closed and no handle is left open. Safe to call twice. */
+  close(): Promise<void>
+}
+
+/**
+ * Starts an OpenID provider configured as an OpenActive booking system, with an Orders feed, on
+ * plain HTTP.
+ *
+ * @remarks
+ * Everything lives in memory and is lost on close. The signing key and cookie keys are new on
+ * every start.
+ *
+ * @example
+ * ```ts
+ * const server = await startReferenceServer({ faults: ['issuer-mismatch'] })
+ * // … point the checker at server.issuer …
+ * await server.close()
+ * ```
+ */
+export async function startReferenceServer(
+  options: ReferenceServerOptions = {},
+): Promise<ReferenceServer> {
+  const host = options.host ?? '127.0.0.1'
+  const initialAccessToken = options.initialAccessToken ?? randomBytes(24).toString('base64url')
+  // oidc-provider treats an empty initial access token as none and would open registration.
+  if (initialAccessToken === '') throw new TypeError('initialAccessToken must not be empty')
+  const faults = new Set(options.faults ?? [])
+  for (const fault of faults) {
+    if (!isFault(fault)) throw new TypeError(`unknown fault: ${String(fault)}`)
+  }
+
+  // oidc-provider needs its issuer, and so the port, at construction: listen first, and answer
+  // 503 in the moment before the provider is ready.
+  let listener: RequestListener | undefined
+  const server = createServer((req, res) => {
+    if (listener) listener(req, res)
+    else res.writeHead(503).end()
+  })
+  await listen(server, options.port ?? 0, host)
+  const close = closeOnce(server)
+
+  try {
+    const issuer = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`
+    const ordersFeedUrl = `${issuer}${ORDERS_FEED_PATH}`
+    const signingKey = await generateSigningKey()
+    const store = new MemoryStore()
+
+    const provider = await createProvider({
+      issuer,
+      initialAccessToken,
+      signingJwk: signingKey.privateJwk,
+      store,
+    })
+    const env = { issuer, initialAccessToken, foreignJwks: lazyForeignJwks(signingKey.kid) }
+    provider.use(faultMiddleware(faults, env))
+
+    const provide = provider.callback()
+    const ordersFeed = ordersFeedHandler({
+      issuer,
+      ordersFeedUrl,
+      publicKey: signingKey.publicKey,
+      faults,
+    })
+    listener = (req, res) => {
+      const path = new URL(req.url ?? '/', issuer).pathname
+      const handle = path === ORDERS_FEED_PATH ? ordersFeed : provide
+      handle(req, res).catch((error: unknown) => {
+        console.error(`reference server: ${req.method} ${path} failed:`, error)
+        if (!res.headersSent) res.writeHead(500)
+        res.end()
+      })
+    }
+
+    const createClient = async (): Promise<{ clientId: string; clientSecret: string }> => {
+      const metadata = clientCredentialsClient(generateClientId(), generateClientSecret())
+      // The same validation registration applies, so a direct client is no laxer.
+      await provider.Client.validate(metadata)
+      await store.adapterFor('Client').upsert(metadata.client_id, metadata)
+      return { clientId: metadata.client_id, clientSecret: metadata.client_secret }
+    }
+
+    return { issuer, initialAccessToken, ordersFeedUrl, createClient, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+// A booking partner's client as dynamic registration would store it.
+function clientCredentialsClient(clientId: string, clientSecret: string) {
+  return {
+    client_id: clientId,
+    client_secret: clientSecret,
+    client_id_issued_at: Math.floor(Date.now() / 1000),
+    client_secret_expires_at: 0,
+    client_name: 'Reference server client',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    scope: ORDERS_FEED_SCOPE,
+    token_endpoint_auth_method: 'client_secret_basic',
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+// Keep-alive sockets (fetch keeps them) would hold `server.close()` open until they time out, so
+// they are cut; the result is shared so a second close does not fail on a stopped server.
+function closeOnce(server: Server): () => Promise<void> {
+  let closing: Promise<void> | undefined
+
+  return () => {
+    closing ??= new Promise((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()))
+      server.closeAllConnections()
+    })
+    return closing
+  }
+}
+
+// An IPv6 literal needs brackets in a URL.
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
+}
