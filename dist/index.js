@@ -35082,7 +35082,7 @@ function parseTimeout(text) {
 ;// CONCATENATED MODULE: ./src/report/json.ts
 /** The machine-readable report: findings and the exchanges' outline, no bodies, no secrets. */
 function renderJson(report) {
-    const { tool, issuer, result, failures, warnings, startedAt, durationMs, clientId, stages, checks } = report;
+    const { tool, issuer, result, failures, warnings, startedAt, durationMs, clientId, stages, checks, } = report;
     const exchanges = report.exchanges.map(({ stage, label, method, url, status, durationMs, error }) => ({
         stage,
         label,
@@ -35092,7 +35092,19 @@ function renderJson(report) {
         durationMs,
         ...(error ? { error: error.message } : {}),
     }));
-    const body = { tool, issuer, result, failures, warnings, startedAt, durationMs, clientId, stages, checks, exchanges };
+    const body = {
+        tool,
+        issuer,
+        result,
+        failures,
+        warnings,
+        startedAt,
+        durationMs,
+        clientId,
+        stages,
+        checks,
+        exchanges,
+    };
     return `${JSON.stringify(body, null, 2)}\n`;
 }
 
@@ -35174,7 +35186,12 @@ const STAGE_TITLES = {
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
 /** Symbols for a status, shared by the terminal report and the job summary. */
-const STATUS_ICONS = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
+const STATUS_ICONS = {
+    pass: '✅',
+    fail: '❌',
+    warn: '⚠️',
+    skip: '⏭️',
+};
 /** A duration as a person reads it. */
 function formatDuration(ms) {
     return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -35196,7 +35213,8 @@ const BODY_LIMIT = 8000;
  * from the server or the inputs is HTML-escaped.
  */
 function renderSummary(report) {
-    return [verdict(report), stagesTable(report), findingsTable(report), transcript(report)].join('\n\n') + '\n';
+    return ([verdict(report), stagesTable(report), findingsTable(report), transcript(report)].join('\n\n') +
+        '\n');
 }
 function verdict(report) {
     const icon = report.result === 'pass' ? '✅' : '❌';
@@ -35219,10 +35237,20 @@ function findingsTable(report) {
     const order = { fail: 0, warn: 1, pass: 2, skip: 3 };
     const sorted = [...report.checks].sort((a, b) => order[a.status] - order[b.status]);
     const rows = sorted.map((check) => `| ${STATUS_ICONS[check.status]} ${check.status} | \`${check.id}\` | ${escapeCell(check.message)} | ${escapeCell(check.reference)} |`);
-    return ['### Findings', '', '| Status | Check | Message | Clause |', '| --- | --- | --- | --- |', ...rows].join('\n');
+    return [
+        '### Findings',
+        '',
+        '| Status | Check | Message | Clause |',
+        '| --- | --- | --- | --- |',
+        ...rows,
+    ].join('\n');
 }
 function transcript(report) {
-    const sections = ['### Requests and responses', '', 'Secrets are shown as `[REDACTED]`.'];
+    const sections = [
+        '### Requests and responses',
+        '',
+        'Secrets are shown as `[REDACTED]`.',
+    ];
     const stages = [...new Set(report.exchanges.map((exchange) => exchange.stage))];
     for (const stage of stages) {
         sections.push('', `#### ${STAGE_TITLES[stage]}`);
@@ -35241,7 +35269,12 @@ function renderExchange(exchange) {
     ];
     const response = exchange.error
         ? [`No response: ${exchange.error.message}`]
-        : [`HTTP ${exchange.status}`, ...headerLines(exchange.responseHeaders), '', pretty(exchange.responseBody)];
+        : [
+            `HTTP ${exchange.status}`,
+            ...headerLines(exchange.responseHeaders),
+            '',
+            pretty(exchange.responseBody),
+        ];
     return [
         '<details>',
         `<summary>${escapeHtml(exchange.label)}: ${exchange.method} → ${escapeHtml(outcome)} (${formatDuration(exchange.durationMs)})</summary>`,
@@ -45647,12 +45680,18 @@ function candidateKeys(keys, alg, kid) {
 /** Why a JWK cannot be a public verification key, or undefined if its members are there. */
 function publicKeyProblem(key) {
     const name = typeof key.kid === 'string' ? `JWK ${key.kid}` : 'A JWK without kid';
-    const members = { RSA: ['n', 'e'], EC: ['crv', 'x', 'y'], OKP: ['crv', 'x'] };
+    const members = {
+        RSA: ['n', 'e'],
+        EC: ['crv', 'x', 'y'],
+        OKP: ['crv', 'x'],
+    };
     const required = members[String(key.kty)] ?? [];
     const missing = required.filter((member) => typeof key[member] !== 'string');
     if (missing.length === 0)
         return undefined;
-    const x5c = Array.isArray(key.x5c) || typeof key.x5c === 'string' ? ' (it carries only x5c; the key members must be present too, RFC 7517 §4.7)' : '';
+    const x5c = Array.isArray(key.x5c) || typeof key.x5c === 'string'
+        ? ' (it carries only x5c; the key members must be present too, RFC 7517 §4.7)'
+        : '';
     return `${name} is not a valid ${key.kty} public JWK: missing required ${missing.join('/')}${x5c}`;
 }
 /**
@@ -45682,7 +45721,11 @@ async function verifyWithKeySet(token, header, jwks) {
         try {
             const publicKey = await importJWK(key, alg);
             await compactVerify(token, publicKey, { algorithms: [alg] });
-            return { verified: true, kid: typeof key.kid === 'string' ? key.kid : undefined, candidates: candidates.length };
+            return {
+                verified: true,
+                kid: typeof key.kid === 'string' ? key.kid : undefined,
+                candidates: candidates.length,
+            };
         }
         catch (error) {
             reasons.push(`${name}: ${joseReason(error)}`);
@@ -45751,7 +45794,10 @@ async function checkAccessToken(token, context) {
 async function checkSignature(token, header, jwks) {
     const problem = algProblem(header.alg);
     if (problem) {
-        return [violated('access-token.signature', `${capitalise(problem)}.`), skipKeyId('the token is not signed with a public key')];
+        return [
+            violated('access-token.signature', `${capitalise(problem)}.`),
+            skipKeyId('the token is not signed with a public key'),
+        ];
     }
     if (!jwks) {
         return [
@@ -45837,7 +45883,11 @@ function checkClientId(claims, clientId) {
 }
 function checkScope(claims, requested) {
     const scope = claims.scope;
-    const granted = typeof scope === 'string' ? scope.split(' ') : Array.isArray(scope) ? scope.map(String) : undefined;
+    const granted = typeof scope === 'string'
+        ? scope.split(' ')
+        : Array.isArray(scope)
+            ? scope.map(String)
+            : undefined;
     const missing = requested.split(' ').filter((token) => !granted?.includes(token));
     const content = granted && missing.length === 0
         ? passed('access-token.scope', `scope grants ${shown(requested)}.`)
@@ -45982,7 +46032,9 @@ function explainIssuerDifference(configured, found) {
 function checkRequiredMetadata(document) {
     const missing = REQUIRED_METADATA.filter((field) => {
         const value = document[field];
-        return field.endsWith('_supported') ? !Array.isArray(value) : typeof value !== 'string' || value === '';
+        return field.endsWith('_supported')
+            ? !Array.isArray(value)
+            : typeof value !== 'string' || value === '';
     });
     if (missing.length === 0) {
         return passed('discovery.required-metadata', 'All required metadata is present.');
@@ -46008,7 +46060,9 @@ function checkEndpointsHttps(document, allowInsecureHttp) {
             problems.push(`${field} ${shown(value)} ${problem}`);
     }
     if (problems.length === 0) {
-        const loopback = allowInsecureHttp ? ' (or http on loopback, as allow-insecure-http permits)' : '';
+        const loopback = allowInsecureHttp
+            ? ' (or http on loopback, as allow-insecure-http permits)'
+            : '';
         return passed('discovery.endpoints-https', `Every advertised endpoint is an https URL${loopback}.`);
     }
     return violated('discovery.endpoints-https', `${problems.join('; ')}.`);
@@ -46059,7 +46113,9 @@ const discovery = async ({ config, http }, state) => {
 function checkJwks(exchange) {
     if (exchange.status !== 200) {
         return {
-            findings: [violated('jwks.reachable', `Expected 200 from jwks_uri ${exchange.url}; got ${describeResponse(exchange)}.`)],
+            findings: [
+                violated('jwks.reachable', `Expected 200 from jwks_uri ${exchange.url}; got ${describeResponse(exchange)}.`),
+            ],
         };
     }
     const findings = [passed('jwks.reachable', `${exchange.url} answered 200.`)];
@@ -46090,7 +46146,13 @@ const jwks = async ({ http }, state) => {
     const url = endpoint(state, 'jwks_uri');
     if (!url)
         return 'discovery did not advertise jwks_uri';
-    const exchange = await http.send({ stage: 'jwks', label: 'JWKS', method: 'GET', url, headers: { accept: 'application/json' } });
+    const exchange = await http.send({
+        stage: 'jwks',
+        label: 'JWKS',
+        method: 'GET',
+        url,
+        headers: { accept: 'application/json' },
+    });
     const result = checkJwks(exchange);
     state.jwks = result.jwks;
     return result.findings;
@@ -46149,7 +46211,11 @@ const ordersFeed = async ({ config, http }, state) => {
             method: 'GET',
             url,
             // Always "Bearer" as RFC 6750 spells it, never the server's token_type echoed back.
-            headers: { authorization: `Bearer ${state.accessToken}`, accept: ACCEPT, 'cache-control': 'max-age=0' },
+            headers: {
+                authorization: `Bearer ${state.accessToken}`,
+                accept: ACCEPT,
+                'cache-control': 'max-age=0',
+            },
         });
         findings.push(checkOrdersFeedAuthorized(authorized));
     }
@@ -46178,18 +46244,25 @@ function checkRegistration(exchange) {
     const status = exchange.status;
     if (status === undefined || status < 200 || status > 299) {
         return {
-            findings: [violated('registration.succeeded', `Registration was refused: ${describeResponse(exchange)}.`)],
+            findings: [
+                violated('registration.succeeded', `Registration was refused: ${describeResponse(exchange)}.`),
+            ],
         };
     }
     const body = parseJson(exchange.responseBody);
     const clientId = isJsonObject(body) ? body.client_id : undefined;
     const clientSecret = isJsonObject(body) ? body.client_secret : undefined;
-    if (typeof clientId !== 'string' || clientId === '' || typeof clientSecret !== 'string' || clientSecret === '') {
+    if (typeof clientId !== 'string' ||
+        clientId === '' ||
+        typeof clientSecret !== 'string' ||
+        clientSecret === '') {
         const what = isJsonObject(body)
             ? `client_id is ${shown(clientId)} and client_secret is ${clientSecret === undefined ? '(absent)' : 'not a non-empty string'}`
             : 'the body is not a JSON object';
         return {
-            findings: [violated('registration.succeeded', `Registration answered ${status}, but ${what}.`)],
+            findings: [
+                violated('registration.succeeded', `Registration answered ${status}, but ${what}.`),
+            ],
         };
     }
     const findings = [passed('registration.succeeded', `Registered client ${shown(clientId)}.`)];
@@ -46211,7 +46284,9 @@ function checkRegistration(exchange) {
 const registration = async ({ config, http, secrets }, state) => {
     if (config.clientId !== undefined && config.clientSecret !== undefined) {
         state.client = { clientId: config.clientId, clientSecret: config.clientSecret };
-        return [skipped('registration.skipped', 'Client credentials were given, so no client was registered.')];
+        return [
+            skipped('registration.skipped', 'Client credentials were given, so no client was registered.'),
+        ];
     }
     const url = endpoint(state, 'registration_endpoint');
     if (!url)
@@ -46253,12 +46328,18 @@ const registration = async ({ config, http, secrets }, state) => {
 function checkTokenResponse(exchange, scope) {
     if (exchange.status !== 200) {
         return {
-            findings: [violated('token.succeeded', `The client credentials grant was refused: ${describeResponse(exchange)}.`)],
+            findings: [
+                violated('token.succeeded', `The client credentials grant was refused: ${describeResponse(exchange)}.`),
+            ],
         };
     }
     const body = parseJson(exchange.responseBody);
     if (!isJsonObject(body)) {
-        return { findings: [violated('token.succeeded', `The token endpoint answered 200, but the body is not a JSON object: ${excerpt(exchange.responseBody)}.`)] };
+        return {
+            findings: [
+                violated('token.succeeded', `The token endpoint answered 200, but the body is not a JSON object: ${excerpt(exchange.responseBody)}.`),
+            ],
+        };
     }
     const accessToken = body.access_token;
     if (typeof accessToken !== 'string' || accessToken === '') {
@@ -46291,7 +46372,9 @@ function token_checkScope(scope, requested) {
         return skipped('token.scope', 'scope is absent, which means the requested scope was granted (RFC 6749 §5.1).');
     }
     if (typeof scope !== 'string') {
-        const found = Array.isArray(scope) ? ` It lists ${scope.map((item) => shown(item)).join(', ')}.` : '';
+        const found = Array.isArray(scope)
+            ? ` It lists ${scope.map((item) => shown(item)).join(', ')}.`
+            : '';
         return violated('token.scope', `scope must be a space-delimited string (got ${Array.isArray(scope) ? 'JSON array' : shown(scope)}).${found}`);
     }
     const missing = requested.split(' ').filter((token) => !scope.split(' ').includes(token));
@@ -46366,7 +46449,10 @@ async function runCheck(config, options = {}) {
     const now = options.now ?? Date.now;
     const context = {
         config,
-        http: new http_HttpClient({ timeoutMs: config.requestTimeoutMs, caCertificate: config.caCertificate }),
+        http: new http_HttpClient({
+            timeoutMs: config.requestTimeoutMs,
+            caCertificate: config.caCertificate,
+        }),
         secrets,
         now,
     };
@@ -46421,7 +46507,10 @@ async function runAction() {
         }
         const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)]));
         const config = parseConfig(raw);
-        const report = await runCheck(config, { onSecret: (value) => core_setSecret(value), log: (line) => info(line) });
+        const report = await runCheck(config, {
+            onSecret: (value) => core_setSecret(value),
+            log: (line) => info(line),
+        });
         const reportFile = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'openactive-auth-check-report.json');
         await (0,promises_namespaceObject.writeFile)(reportFile, renderJson(report));
         await writeSummary(renderSummary(report));

@@ -3784,7 +3784,7 @@ function parseTimeout(text) {
 ;// CONCATENATED MODULE: ./src/report/json.ts
 /** The machine-readable report: findings and the exchanges' outline, no bodies, no secrets. */
 function renderJson(report) {
-    const { tool, issuer, result, failures, warnings, startedAt, durationMs, clientId, stages, checks } = report;
+    const { tool, issuer, result, failures, warnings, startedAt, durationMs, clientId, stages, checks, } = report;
     const exchanges = report.exchanges.map(({ stage, label, method, url, status, durationMs, error }) => ({
         stage,
         label,
@@ -3794,7 +3794,19 @@ function renderJson(report) {
         durationMs,
         ...(error ? { error: error.message } : {}),
     }));
-    const body = { tool, issuer, result, failures, warnings, startedAt, durationMs, clientId, stages, checks, exchanges };
+    const body = {
+        tool,
+        issuer,
+        result,
+        failures,
+        warnings,
+        startedAt,
+        durationMs,
+        clientId,
+        stages,
+        checks,
+        exchanges,
+    };
     return `${JSON.stringify(body, null, 2)}\n`;
 }
 
@@ -3824,7 +3836,12 @@ const STAGE_TITLES = {
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
 /** Symbols for a status, shared by the terminal report and the job summary. */
-const STATUS_ICONS = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
+const STATUS_ICONS = {
+    pass: '✅',
+    fail: '❌',
+    warn: '⚠️',
+    skip: '⏭️',
+};
 /** A duration as a person reads it. */
 function formatDuration(ms) {
     return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -14225,12 +14242,18 @@ function candidateKeys(keys, alg, kid) {
 /** Why a JWK cannot be a public verification key, or undefined if its members are there. */
 function publicKeyProblem(key) {
     const name = typeof key.kid === 'string' ? `JWK ${key.kid}` : 'A JWK without kid';
-    const members = { RSA: ['n', 'e'], EC: ['crv', 'x', 'y'], OKP: ['crv', 'x'] };
+    const members = {
+        RSA: ['n', 'e'],
+        EC: ['crv', 'x', 'y'],
+        OKP: ['crv', 'x'],
+    };
     const required = members[String(key.kty)] ?? [];
     const missing = required.filter((member) => typeof key[member] !== 'string');
     if (missing.length === 0)
         return undefined;
-    const x5c = Array.isArray(key.x5c) || typeof key.x5c === 'string' ? ' (it carries only x5c; the key members must be present too, RFC 7517 §4.7)' : '';
+    const x5c = Array.isArray(key.x5c) || typeof key.x5c === 'string'
+        ? ' (it carries only x5c; the key members must be present too, RFC 7517 §4.7)'
+        : '';
     return `${name} is not a valid ${key.kty} public JWK: missing required ${missing.join('/')}${x5c}`;
 }
 /**
@@ -14260,7 +14283,11 @@ async function verifyWithKeySet(token, header, jwks) {
         try {
             const publicKey = await importJWK(key, alg);
             await compactVerify(token, publicKey, { algorithms: [alg] });
-            return { verified: true, kid: typeof key.kid === 'string' ? key.kid : undefined, candidates: candidates.length };
+            return {
+                verified: true,
+                kid: typeof key.kid === 'string' ? key.kid : undefined,
+                candidates: candidates.length,
+            };
         }
         catch (error) {
             reasons.push(`${name}: ${joseReason(error)}`);
@@ -14381,7 +14408,10 @@ async function checkAccessToken(token, context) {
 async function checkSignature(token, header, jwks) {
     const problem = algProblem(header.alg);
     if (problem) {
-        return [violated('access-token.signature', `${capitalise(problem)}.`), skipKeyId('the token is not signed with a public key')];
+        return [
+            violated('access-token.signature', `${capitalise(problem)}.`),
+            skipKeyId('the token is not signed with a public key'),
+        ];
     }
     if (!jwks) {
         return [
@@ -14467,7 +14497,11 @@ function checkClientId(claims, clientId) {
 }
 function checkScope(claims, requested) {
     const scope = claims.scope;
-    const granted = typeof scope === 'string' ? scope.split(' ') : Array.isArray(scope) ? scope.map(String) : undefined;
+    const granted = typeof scope === 'string'
+        ? scope.split(' ')
+        : Array.isArray(scope)
+            ? scope.map(String)
+            : undefined;
     const missing = requested.split(' ').filter((token) => !granted?.includes(token));
     const content = granted && missing.length === 0
         ? passed('access-token.scope', `scope grants ${shown(requested)}.`)
@@ -14612,7 +14646,9 @@ function explainIssuerDifference(configured, found) {
 function checkRequiredMetadata(document) {
     const missing = REQUIRED_METADATA.filter((field) => {
         const value = document[field];
-        return field.endsWith('_supported') ? !Array.isArray(value) : typeof value !== 'string' || value === '';
+        return field.endsWith('_supported')
+            ? !Array.isArray(value)
+            : typeof value !== 'string' || value === '';
     });
     if (missing.length === 0) {
         return passed('discovery.required-metadata', 'All required metadata is present.');
@@ -14638,7 +14674,9 @@ function checkEndpointsHttps(document, allowInsecureHttp) {
             problems.push(`${field} ${shown(value)} ${problem}`);
     }
     if (problems.length === 0) {
-        const loopback = allowInsecureHttp ? ' (or http on loopback, as allow-insecure-http permits)' : '';
+        const loopback = allowInsecureHttp
+            ? ' (or http on loopback, as allow-insecure-http permits)'
+            : '';
         return passed('discovery.endpoints-https', `Every advertised endpoint is an https URL${loopback}.`);
     }
     return violated('discovery.endpoints-https', `${problems.join('; ')}.`);
@@ -14689,7 +14727,9 @@ const discovery = async ({ config, http }, state) => {
 function checkJwks(exchange) {
     if (exchange.status !== 200) {
         return {
-            findings: [violated('jwks.reachable', `Expected 200 from jwks_uri ${exchange.url}; got ${describeResponse(exchange)}.`)],
+            findings: [
+                violated('jwks.reachable', `Expected 200 from jwks_uri ${exchange.url}; got ${describeResponse(exchange)}.`),
+            ],
         };
     }
     const findings = [passed('jwks.reachable', `${exchange.url} answered 200.`)];
@@ -14720,7 +14760,13 @@ const jwks = async ({ http }, state) => {
     const url = endpoint(state, 'jwks_uri');
     if (!url)
         return 'discovery did not advertise jwks_uri';
-    const exchange = await http.send({ stage: 'jwks', label: 'JWKS', method: 'GET', url, headers: { accept: 'application/json' } });
+    const exchange = await http.send({
+        stage: 'jwks',
+        label: 'JWKS',
+        method: 'GET',
+        url,
+        headers: { accept: 'application/json' },
+    });
     const result = checkJwks(exchange);
     state.jwks = result.jwks;
     return result.findings;
@@ -14779,7 +14825,11 @@ const ordersFeed = async ({ config, http }, state) => {
             method: 'GET',
             url,
             // Always "Bearer" as RFC 6750 spells it, never the server's token_type echoed back.
-            headers: { authorization: `Bearer ${state.accessToken}`, accept: ACCEPT, 'cache-control': 'max-age=0' },
+            headers: {
+                authorization: `Bearer ${state.accessToken}`,
+                accept: ACCEPT,
+                'cache-control': 'max-age=0',
+            },
         });
         findings.push(checkOrdersFeedAuthorized(authorized));
     }
@@ -14808,18 +14858,25 @@ function checkRegistration(exchange) {
     const status = exchange.status;
     if (status === undefined || status < 200 || status > 299) {
         return {
-            findings: [violated('registration.succeeded', `Registration was refused: ${describeResponse(exchange)}.`)],
+            findings: [
+                violated('registration.succeeded', `Registration was refused: ${describeResponse(exchange)}.`),
+            ],
         };
     }
     const body = parseJson(exchange.responseBody);
     const clientId = isJsonObject(body) ? body.client_id : undefined;
     const clientSecret = isJsonObject(body) ? body.client_secret : undefined;
-    if (typeof clientId !== 'string' || clientId === '' || typeof clientSecret !== 'string' || clientSecret === '') {
+    if (typeof clientId !== 'string' ||
+        clientId === '' ||
+        typeof clientSecret !== 'string' ||
+        clientSecret === '') {
         const what = isJsonObject(body)
             ? `client_id is ${shown(clientId)} and client_secret is ${clientSecret === undefined ? '(absent)' : 'not a non-empty string'}`
             : 'the body is not a JSON object';
         return {
-            findings: [violated('registration.succeeded', `Registration answered ${status}, but ${what}.`)],
+            findings: [
+                violated('registration.succeeded', `Registration answered ${status}, but ${what}.`),
+            ],
         };
     }
     const findings = [passed('registration.succeeded', `Registered client ${shown(clientId)}.`)];
@@ -14841,7 +14898,9 @@ function checkRegistration(exchange) {
 const registration = async ({ config, http, secrets }, state) => {
     if (config.clientId !== undefined && config.clientSecret !== undefined) {
         state.client = { clientId: config.clientId, clientSecret: config.clientSecret };
-        return [skipped('registration.skipped', 'Client credentials were given, so no client was registered.')];
+        return [
+            skipped('registration.skipped', 'Client credentials were given, so no client was registered.'),
+        ];
     }
     const url = endpoint(state, 'registration_endpoint');
     if (!url)
@@ -14883,12 +14942,18 @@ const registration = async ({ config, http, secrets }, state) => {
 function checkTokenResponse(exchange, scope) {
     if (exchange.status !== 200) {
         return {
-            findings: [violated('token.succeeded', `The client credentials grant was refused: ${describeResponse(exchange)}.`)],
+            findings: [
+                violated('token.succeeded', `The client credentials grant was refused: ${describeResponse(exchange)}.`),
+            ],
         };
     }
     const body = parseJson(exchange.responseBody);
     if (!isJsonObject(body)) {
-        return { findings: [violated('token.succeeded', `The token endpoint answered 200, but the body is not a JSON object: ${excerpt(exchange.responseBody)}.`)] };
+        return {
+            findings: [
+                violated('token.succeeded', `The token endpoint answered 200, but the body is not a JSON object: ${excerpt(exchange.responseBody)}.`),
+            ],
+        };
     }
     const accessToken = body.access_token;
     if (typeof accessToken !== 'string' || accessToken === '') {
@@ -14921,7 +14986,9 @@ function token_checkScope(scope, requested) {
         return skipped('token.scope', 'scope is absent, which means the requested scope was granted (RFC 6749 §5.1).');
     }
     if (typeof scope !== 'string') {
-        const found = Array.isArray(scope) ? ` It lists ${scope.map((item) => shown(item)).join(', ')}.` : '';
+        const found = Array.isArray(scope)
+            ? ` It lists ${scope.map((item) => shown(item)).join(', ')}.`
+            : '';
         return violated('token.scope', `scope must be a space-delimited string (got ${Array.isArray(scope) ? 'JSON array' : shown(scope)}).${found}`);
     }
     const missing = requested.split(' ').filter((token) => !scope.split(' ').includes(token));
@@ -14996,7 +15063,10 @@ async function runCheck(config, options = {}) {
     const now = options.now ?? Date.now;
     const context = {
         config,
-        http: new HttpClient({ timeoutMs: config.requestTimeoutMs, caCertificate: config.caCertificate }),
+        http: new HttpClient({
+            timeoutMs: config.requestTimeoutMs,
+            caCertificate: config.caCertificate,
+        }),
         secrets,
         now,
     };
