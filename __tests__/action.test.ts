@@ -76,11 +76,11 @@ describe('the action', () => {
     expect(run.code).toBe(1)
     expect(run.outputs).toMatchObject({ result: 'fail', failures: '1' })
     expect(run.stdout).toContain(
-      '::error::OpenActive auth check failed: 1 failure, 0 warnings. See the job summary.',
+      '::error::OpenActive auth check failed: 1 failure, 0 warnings (discovery.issuer-matches). See the job summary.',
     )
     expect(run.summary).toMatch(/^## ❌ OpenActive auth check failed/)
     expect(run.summary).toContain(
-      `| ❌ fail | \`discovery.issuer-matches\` | issuer in the document is &quot;${server?.issuer}/other&quot;; the configured issuer is &quot;${server?.issuer}&quot;. They differ in path (/ vs /other). | OpenID Connect Discovery 1.0 §4.3; RFC 8414 §3.3 |`,
+      `| ❌ fail | \`discovery.issuer-matches\` | issuer in the document is &quot;${server?.issuer}/other&quot;; the configured issuer is &quot;${server?.issuer}&quot;. They differ in path (/ vs /other).<br>**Fix:** Set the issuer in the discovery document to exactly the URL booking partners are given: the same scheme, host, port, path and trailing &quot;/&quot;. | OpenID Connect Discovery 1.0 §4.3; RFC 8414 §3.3 |`,
     )
   })
 

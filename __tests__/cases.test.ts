@@ -232,6 +232,7 @@ describe('16 registration answers 200', () => {
   it('warns and carries on with the returned credentials', () => {
     const { findings, client } = checkRegistration(
       caseExchange('16-dcr-status-200/registration-response.json', 'registration'),
+      SCOPE,
     )
     expect(findingOf(findings, 'registration.succeeded').status).toBe('pass')
     const status = findingOf(findings, 'registration.status-created')

@@ -1,69 +1,37 @@
-import type { JSONWebKeySet } from 'jose'
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider'
 
+import type { PlainAnswer } from './answer.js'
+import { ACCESS_TOKEN_FAULTS } from './faults/access-token.js'
+import { DISCOVERY_FAULTS } from './faults/discovery.js'
+import { JWKS_FAULTS } from './faults/jwks.js'
+import { ORDERS_FEED_FAULTS } from './faults/orders-feed.js'
+import { REGISTRATION_FAULTS } from './faults/registration.js'
+import { TOKEN_FAULTS } from './faults/token.js'
+import type {
+  FaultBehaviour,
+  FaultEnvironment,
+  OrdersFeedRequest,
+  ProviderRewrite,
+} from './faults/types.js'
 import { ROUTES } from './openactive.js'
 
-/** What a fault's rewrite may need to know about the server it breaks. */
-export interface FaultEnvironment {
-  issuer: string
-  initialAccessToken: string
-  /** A JWKS with an unrelated RSA key under the real signing key's `kid`. */
-  foreignJwks(): Promise<JSONWebKeySet>
-}
+export type { FaultEnvironment }
 
-/**
- * Changes one oidc-provider endpoint's request or answer.
- *
- * @remarks
- * oidc-provider has matched no endpoint yet when `before` runs, so `before` is called on the
- * endpoint's path; `after` is called once oidc-provider names the endpoint it answered.
- */
-interface ProviderRewrite {
-  /** oidc-provider's route name; its path, where we set one, is in {@link ROUTES}. */
-  route: keyof typeof ROUTES
-  before?: (ctx: KoaContextWithOIDC, env: FaultEnvironment) => void
-  after?: (ctx: KoaContextWithOIDC, env: FaultEnvironment) => void | Promise<void>
-}
-
-interface FaultBehaviour {
-  /** What a seller's server gets wrong, in the words a report would use. */
-  description: string
-  /** Absent for faults that the Orders feed handler implements itself. */
-  rewrite?: ProviderRewrite
-}
-
-// One entry per fault: adding a fault is adding an entry here (and, for an Orders feed fault, a
-// check of `faults.has(...)` in orders-feed.ts).
+// One entry per fault, grouped by the stage of a booking partner's visit where it shows: adding a
+// fault is adding an entry to one of these tables.
 const BEHAVIOURS = {
-  'issuer-mismatch': {
-    description: "The discovery document's issuer differs from the issuer URL it was fetched from.",
-    rewrite: {
-      route: 'discovery',
-      after(ctx, env) {
-        jsonBody(ctx).issuer = `${env.issuer}/other`
-      },
-    },
-  },
-  'foreign-signing-key': {
-    description:
-      'Access tokens are signed by a key that is not in the published JWKS, which holds a ' +
-      'different RSA key under the same kid.',
-    rewrite: {
-      route: 'jwks',
-      async after(ctx, env) {
-        ctx.body = await env.foreignJwks()
-      },
-    },
-  },
-  'orders-feed-open': {
-    description: 'The Orders feed answers 200 with its RPDE page even without an access token.',
-  },
+  ...DISCOVERY_FAULTS,
+  ...JWKS_FAULTS,
+  ...REGISTRATION_FAULTS,
+  ...TOKEN_FAULTS,
+  ...ACCESS_TOKEN_FAULTS,
+  ...ORDERS_FEED_FAULTS,
 } satisfies Record<string, FaultBehaviour>
 
 /** A named way in which the reference server can be made to break the OpenActive profile. */
 export type Fault = keyof typeof BEHAVIOURS
 
-/** Every fault the reference server can simulate. */
+/** Every fault the reference server can simulate, stage by stage. */
 export const FAULTS: readonly Fault[] = Object.freeze(Object.keys(BEHAVIOURS) as Fault[])
 
 /** Whether `name` is one of {@link FAULTS}; for checking command-line and other untyped input. */
@@ -76,33 +44,74 @@ export function describeFault(fault: Fault): string {
   return BEHAVIOURS[fault].description
 }
 
+function behaviours(faults: ReadonlySet<Fault>): FaultBehaviour[] {
+  return [...faults].map((fault): FaultBehaviour => BEHAVIOURS[fault])
+}
+
 /**
  * Builds the Koa middleware that applies the active faults' rewrites to oidc-provider, for
  * `provider.use(...)`.
  */
 export function faultMiddleware(faults: ReadonlySet<Fault>, env: FaultEnvironment): Middleware {
-  const rewrites = [...faults].flatMap((fault): ProviderRewrite[] => {
-    const behaviour: FaultBehaviour = BEHAVIOURS[fault]
-    return behaviour.rewrite ? [behaviour.rewrite] : []
-  })
+  const rewrites = behaviours(faults).flatMap((behaviour) =>
+    behaviour.provider ? [behaviour.provider] : [],
+  )
 
   return async (ctx, next) => {
-    for (const rewrite of rewrites) {
-      if (rewrite.before && ctx.path === ROUTES[rewrite.route]) rewrite.before(ctx, env)
+    const answer = async (): Promise<void> => {
+      await next()
+      for (const { route, after } of rewrites) {
+        if (after && ctx.oidc?.route === route) await after(ctx, env)
+      }
     }
 
-    await next()
-
-    for (const rewrite of rewrites) {
-      if (rewrite.after && ctx.oidc?.route === rewrite.route) await rewrite.after(ctx, env)
-    }
+    // The first active fault's `around` is outermost.
+    const chain = rewrites
+      .filter((rewrite) => rewrite.around && ctx.path === ROUTES[rewrite.route])
+      .reduceRight((inner, rewrite) => () => around(rewrite, ctx, env, inner), answer)
+    await chain()
   }
 }
 
-// oidc-provider's JSON answers are plain objects until Koa serialises them after the middlewares.
-function jsonBody(ctx: KoaContextWithOIDC): Record<string, unknown> {
-  if (typeof ctx.body !== 'object' || ctx.body === null) {
-    throw new TypeError(`expected a JSON body from oidc-provider's ${ctx.oidc?.route} endpoint`)
+function around(
+  rewrite: ProviderRewrite,
+  ctx: KoaContextWithOIDC,
+  env: FaultEnvironment,
+  next: () => Promise<void>,
+): Promise<void> {
+  return rewrite.around ? rewrite.around(ctx, env, next) : next()
+}
+
+/** How the active faults change the Orders feed; both functions do nothing without such faults. */
+export interface OrdersFeedFaults {
+  /** The token to verify in place of the one received; undefined when it cannot be valid. */
+  token(received: string): string | undefined
+  /** The answer to give in place of the one the feed would give. */
+  answer(answer: PlainAnswer, request: OrdersFeedRequest): PlainAnswer
+}
+
+/** Gathers the active faults' changes to the Orders feed. */
+export function ordersFeedFaults(
+  faults: ReadonlySet<Fault>,
+  env: FaultEnvironment,
+): OrdersFeedFaults {
+  const rewrites = behaviours(faults).flatMap((behaviour) =>
+    behaviour.ordersFeed ? [behaviour.ordersFeed] : [],
+  )
+
+  return {
+    token: (received) =>
+      rewrites.reduce<string | undefined>(
+        (token, rewrite) =>
+          token !== undefined && rewrite.token ? rewrite.token(token, env) : token,
+        received,
+      ),
+    answer: (answer, request) =>
+      rewrites.reduce((current, rewrite) => rewrite.answer?.(current, request) ?? current, answer),
   }
-  return ctx.body as Record<string, unknown>
+}
+
+/** The extra pages the active faults serve, by path. */
+export function faultPages(faults: ReadonlySet<Fault>): ReadonlyMap<string, PlainAnswer> {
+  return new Map(behaviours(faults).flatMap((behaviour) => Object.entries(behaviour.pages ?? {})))
 }

@@ -11,7 +11,12 @@ declare module 'oidc-provider' {
     status: number
     body: unknown
     type: string
+    querystring: string
+    /** Koa keeps the Node request in three places; a fault that replaces it sets all three. */
     req: IncomingMessage
+    request: { req: IncomingMessage }
+    response: { req: IncomingMessage }
+    is(...types: string[]): string | false | null
     get(field: string): string
     set(field: string, value: string): void
     remove(field: string): void

@@ -60,3 +60,17 @@ export const ROUTES = {
   discovery: '/.well-known/openid-configuration',
   ...CONFIGURABLE_ROUTES,
 } as const
+
+/**
+ * The scopes an access token's `scope` claim grants.
+ *
+ * @remarks
+ * RFC 9068 makes `scope` a space-separated string; IdentityServer (the RI) sends an array, and its
+ * resource server accepts both, so this does too.
+ */
+export function tokenScopes(payload: Record<string, unknown>): string[] {
+  const { scope } = payload
+  if (typeof scope === 'string') return scope.split(' ')
+  if (Array.isArray(scope)) return scope.filter((value) => typeof value === 'string')
+  return []
+}

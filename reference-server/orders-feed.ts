@@ -3,8 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { jwtVerify } from 'jose'
 import type { CryptoKey, JWTPayload } from 'jose'
 
-import type { Fault } from './faults.js'
-import { API_AUDIENCE, BOOKING_MEDIA_TYPE, ORDERS_FEED_SCOPE } from './openactive.js'
+import type { PlainAnswer } from './answer.js'
+import { writeAnswer } from './answer.js'
+import type { OrdersFeedFaults } from './faults.js'
+import { BOOKING_MEDIA_TYPE, ORDERS_FEED_SCOPE, tokenScopes } from './openactive.js'
 
 /** What the Orders feed needs to check an access token and page the feed. */
 export interface OrdersFeedOptions {
@@ -12,10 +14,8 @@ export interface OrdersFeedOptions {
   ordersFeedUrl: string
   /** The public half of the key oidc-provider signs access tokens with. */
   publicKey: CryptoKey
-  faults: ReadonlySet<Fault>
+  faults: OrdersFeedFaults
 }
-
-type Outcome = { status: 200 } | { status: 401 | 403; challenge: string }
 
 /**
  * Builds the handler for `GET /api/openbooking/orders-rpde`: the Orders feed a booking partner
@@ -23,50 +23,48 @@ type Outcome = { status: 200 } | { status: 401 | 403; challenge: string }
  *
  * @remarks
  * It answers like the RI's ASP.NET JwtBearer resource server: 401 for a missing or invalid token,
- * 403 when the token lacks the `openactive-ordersfeed` scope, with no OpenBookingError body. The
- * token is checked against the key the server really signs with, not the published JWKS, so under
- * the `foreign-signing-key` fault the feed still accepts the server's own tokens.
+ * 403 when the token lacks the `openactive-ordersfeed` scope, with no OpenBookingError body. A
+ * token is valid when its RS256 signature verifies, its `iss` is the issuer and it is within
+ * `nbf`…`exp`; `aud` and `typ` are not checked, so that a token fault shows only where a booking
+ * partner looks. The key is the one the server really signs with, not the published JWKS, so
+ * under a JWKS fault the feed still accepts the server's own tokens.
  */
 export function ordersFeedHandler(
   options: OrdersFeedOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const page = pageAnswer(options.ordersFeedUrl)
+
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD' }).end()
+      writeAnswer(res, { status: 405, headers: { Allow: 'GET, HEAD' } })
       return
     }
 
-    const outcome = options.faults.has('orders-feed-open')
-      ? { status: 200 as const }
-      : await authorize(req.headers.authorization, options)
-    if (outcome.status !== 200) {
-      res.writeHead(outcome.status, { 'WWW-Authenticate': outcome.challenge }).end()
-      return
-    }
-
-    const body = JSON.stringify(emptyPage(options.ordersFeedUrl))
-    res.writeHead(200, { 'Content-Type': BOOKING_MEDIA_TYPE })
-    res.end(req.method === 'HEAD' ? undefined : body)
+    const token = /^Bearer +([^ ]+)$/i.exec(req.headers.authorization ?? '')?.[1]
+    const answer = await authorize(token, options, page)
+    writeAnswer(res, options.faults.answer(answer, { token, page }), req.method)
   }
 }
 
 async function authorize(
-  authorization: string | undefined,
+  received: string | undefined,
   options: OrdersFeedOptions,
-): Promise<Outcome> {
-  const token = /^Bearer +([^ ]+)$/i.exec(authorization ?? '')?.[1]
-  if (token === undefined) return { status: 401, challenge: 'Bearer' }
+  page: PlainAnswer,
+): Promise<PlainAnswer> {
+  if (received === undefined) return challenge(401, 'Bearer')
 
-  const payload = await verifyAccessToken(token, options)
-  if (payload === undefined) return { status: 401, challenge: 'Bearer error="invalid_token"' }
+  const token = options.faults.token(received)
+  const payload = token === undefined ? undefined : await verifyAccessToken(token, options)
+  if (payload === undefined) return challenge(401, 'Bearer error="invalid_token"')
 
-  if (!scopesOf(payload).includes(ORDERS_FEED_SCOPE)) {
-    return {
-      status: 403,
-      challenge: `Bearer error="insufficient_scope", scope="${ORDERS_FEED_SCOPE}"`,
-    }
+  if (!tokenScopes(payload).includes(ORDERS_FEED_SCOPE)) {
+    return challenge(403, `Bearer error="insufficient_scope", scope="${ORDERS_FEED_SCOPE}"`)
   }
-  return { status: 200 }
+  return page
+}
+
+function challenge(status: 401 | 403, value: string): PlainAnswer {
+  return { status, headers: { 'WWW-Authenticate': value } }
 }
 
 async function verifyAccessToken(
@@ -76,9 +74,7 @@ async function verifyAccessToken(
   try {
     const { payload } = await jwtVerify(token, options.publicKey, {
       issuer: options.issuer,
-      audience: API_AUDIENCE,
       algorithms: ['RS256'],
-      typ: 'at+jwt',
     })
     return payload
   } catch {
@@ -86,20 +82,16 @@ async function verifyAccessToken(
   }
 }
 
-// RFC 9068 makes `scope` a space-separated string; IdentityServer (the RI) sends an array, and
-// its resource server accepts both, so this one does too.
-function scopesOf(payload: JWTPayload): string[] {
-  const { scope } = payload
-  if (typeof scope === 'string') return scope.split(' ')
-  if (Array.isArray(scope)) return scope.filter((value) => typeof value === 'string')
-  return []
-}
-
 // An RPDE page with no items: the feed's last page, whose `next` repeats the query to poll again.
-function emptyPage(ordersFeedUrl: string): Record<string, unknown> {
-  return {
+function pageAnswer(ordersFeedUrl: string): PlainAnswer {
+  const body = {
     items: [],
     next: `${ordersFeedUrl}?afterTimestamp=0&afterId=0`,
     license: 'https://openactive.io/open-data-licence',
+  }
+  return {
+    status: 200,
+    headers: { 'Content-Type': BOOKING_MEDIA_TYPE },
+    body: JSON.stringify(body),
   }
 }

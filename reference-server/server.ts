@@ -3,16 +3,18 @@ import { createServer } from 'node:http'
 import type { RequestListener, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-import type { Fault } from './faults.js'
-import { faultMiddleware, FAULTS, isFault } from './faults.js'
-import { generateSigningKey, lazyForeignJwks } from './keys.js'
+import { writeAnswer } from './answer.js'
+import type { Fault, FaultEnvironment } from './faults.js'
+import { faultMiddleware, faultPages, FAULTS, isFault, ordersFeedFaults } from './faults.js'
+import { generateRsaPublicJwk, generateSigningKey, once } from './keys.js'
+import type { SigningKey } from './keys.js'
 import { MemoryStore } from './memory-store.js'
 import { ORDERS_FEED_PATH, ORDERS_FEED_SCOPE } from './openactive.js'
 import { ordersFeedHandler } from './orders-feed.js'
 import { createProvider, generateClientId, generateClientSecret } from './provider.js'
 
-export type { Fault }
-export { FAULTS }
+export type { Fault, SigningKey }
+export { FAULTS, generateSigningKey }
 
 /** How to start a reference server. */
 export interface ReferenceServerOptions {
@@ -24,6 +26,11 @@ export interface ReferenceServerOptions {
   initialAccessToken?: string
   /** Ways to break the server on purpose; see {@link FAULTS}. */
   faults?: readonly Fault[]
+  /**
+   * Default: a new key. Generating an RSA key takes a few hundred milliseconds, so tests that
+   * start many servers may share one from {@link generateSigningKey}.
+   */
+  signingKey?: SigningKey
 }
 
 /** A running reference server. */
@@ -82,7 +89,7 @@ export async function startReferenceServer(
   try {
     const issuer = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`
     const ordersFeedUrl = `${issuer}${ORDERS_FEED_PATH}`
-    const signingKey = await generateSigningKey()
+    const signingKey = options.signingKey ?? (await generateSigningKey())
     const store = new MemoryStore()
 
     const provider = await createProvider({
@@ -91,7 +98,18 @@ export async function startReferenceServer(
       signingJwk: signingKey.privateJwk,
       store,
     })
-    const env = { issuer, initialAccessToken, foreignJwks: lazyForeignJwks(signingKey.kid) }
+    const env: FaultEnvironment = {
+      issuer,
+      initialAccessToken,
+      signingKey,
+      foreignPublicJwk: once(() => generateRsaPublicJwk(2048)),
+      weakPublicJwk: once(() => generateRsaPublicJwk(1024)),
+      clientSecret: async (clientId) => {
+        const client = await store.adapterFor('Client').find(clientId)
+        return typeof client?.client_secret === 'string' ? client.client_secret : undefined
+      },
+      opaqueTokens: new Map(),
+    }
     provider.use(faultMiddleware(faults, env))
 
     const provide = provider.callback()
@@ -99,10 +117,16 @@ export async function startReferenceServer(
       issuer,
       ordersFeedUrl,
       publicKey: signingKey.publicKey,
-      faults,
+      faults: ordersFeedFaults(faults, env),
     })
+    const pages = faultPages(faults)
     listener = (req, res) => {
       const path = new URL(req.url ?? '/', issuer).pathname
+      const page = pages.get(path)
+      if (page) {
+        writeAnswer(res, page, req.method)
+        return
+      }
       const handle = path === ORDERS_FEED_PATH ? ordersFeed : provide
       handle(req, res).catch((error: unknown) => {
         console.error(`reference server: ${req.method} ${path} failed:`, error)

@@ -16,26 +16,30 @@ const SECRET_INPUTS = ['initial-access-token', 'client-secret'] as const
  */
 export async function runAction(): Promise<void> {
   try {
-    for (const name of SECRET_INPUTS) {
-      const value = core.getInput(name)
-      if (value) core.setSecret(value)
+    const masked = new Set<string>()
+    const mask = (value: string) => {
+      if (value && !masked.has(value)) core.setSecret(value)
+      masked.add(value)
     }
+    for (const name of SECRET_INPUTS) mask(core.getInput(name))
     const raw: RawInputs = Object.fromEntries(
       INPUT_NAMES.map((name) => [name, core.getInput(name)]),
     )
     const config = parseConfig(raw)
 
     const report = await runCheck(config, {
-      onSecret: (value) => core.setSecret(value),
+      onSecret: mask,
       log: (line) => core.info(line),
     })
 
+    // One file per step, so that two checks in one job do not overwrite each other.
+    const step = (process.env.GITHUB_ACTION || 'report').replace(/[^\w.-]/g, '_')
     const reportFile = join(
       process.env.RUNNER_TEMP || tmpdir(),
-      'openactive-auth-check-report.json',
+      `openactive-auth-check-${step}.json`,
     )
     await writeFile(reportFile, renderJson(report))
-    await writeSummary(renderSummary(report))
+    await writeSummary(renderSummary(report, { docsUrl: catalogueUrl() }))
 
     core.setOutput('result', report.result)
     core.setOutput('failures', String(report.failures))
@@ -44,9 +48,11 @@ export async function runAction(): Promise<void> {
     core.setOutput('report-file', reportFile)
 
     const counts = `${plural(report.failures, 'failure')}, ${plural(report.warnings, 'warning')}`
-    if (report.result === 'fail')
-      core.setFailed(`OpenActive auth check failed: ${counts}. See the job summary.`)
-    else core.info(`OpenActive auth check passed: ${counts}.`)
+    if (report.result === 'fail') {
+      const failing = report.checks.filter((check) => check.status === 'fail').map((c) => c.id)
+      const which = failing.length > 0 ? ` (${failing.join(', ')})` : ''
+      core.setFailed(`OpenActive auth check failed: ${counts}${which}. See the job summary.`)
+    } else core.info(`OpenActive auth check passed: ${counts}.`)
   } catch (error) {
     if (error instanceof InputError) core.setFailed(`Input ${error.message}`)
     else
@@ -62,4 +68,12 @@ async function writeSummary(markdown: string): Promise<void> {
     return
   }
   await core.summary.addRaw(markdown).write()
+}
+
+/** docs/checks.md in the repository and version of this action, when the runner says which. */
+function catalogueUrl(): string | undefined {
+  const { GITHUB_ACTION_REPOSITORY: repository, GITHUB_ACTION_REF: ref } = process.env
+  if (!repository || !ref) return undefined
+  const server = process.env.GITHUB_SERVER_URL || 'https://github.com'
+  return `${server}/${repository}/blob/${ref}/docs/checks.md`
 }

@@ -12,6 +12,8 @@ export interface Config {
   /** PEM text of an extra certificate authority to trust besides the system ones. */
   caCertificate?: string
   allowInsecureHttp: boolean
+  /** RFC MUSTs that booking partners tolerate (see the catalogue's `strict`) fail instead of warn. */
+  strict: boolean
   failOn: 'failure' | 'warning'
   requestTimeoutMs: number
 }
@@ -28,6 +30,7 @@ export const INPUT_NAMES = [
   'scope',
   'ca-certificate',
   'allow-insecure-http',
+  'strict',
   'fail-on',
   'request-timeout',
 ] as const
@@ -100,6 +103,7 @@ export function parseConfig(raw: RawInputs): Config {
     scope,
     caCertificate,
     allowInsecureHttp,
+    strict: parseBoolean('strict', value('strict')),
     failOn: parseFailOn(value('fail-on')),
     requestTimeoutMs: parseTimeout(value('request-timeout')) * 1000,
   }
@@ -108,7 +112,8 @@ export function parseConfig(raw: RawInputs): Config {
 /** True for the loopback names this tool may reach over plain http. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (host === 'localhost' || host.endsWith('.localhost')) return true
+  // Only the name that resolves from the hosts file: other *.localhost names may go to DNS.
+  if (host === 'localhost') return true
   if (isIP(host) === 4) return host.startsWith('127.')
   if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1'
   return false
@@ -159,7 +164,7 @@ function parseFailOn(text: string | undefined): Config['failOn'] {
 
 function parseTimeout(text: string | undefined): number {
   if (text === undefined) return DEFAULT_REQUEST_TIMEOUT_SECONDS
-  const seconds = Number(text)
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) {
     throw new InputError(
       'request-timeout',

@@ -3,6 +3,9 @@ import got, { type Got, RequestError } from 'got'
 import type { Exchange, Stage } from './model.js'
 import { TOOL } from './tool.js'
 
+/** The most of a response body the tool reads. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024
+
 export interface HttpRequest {
   stage: Stage
   label: string
@@ -58,17 +61,31 @@ export class HttpClient {
       startedAt,
       durationMs: 0,
     }
+    let tooLarge = false
     try {
-      const response = await this.#got(request.url, {
+      const pending = this.#got(request.url, {
         method: request.method,
         headers: request.headers,
         body: request.body,
       })
+      // A server must not be able to fill our memory: stop reading past the cap.
+      pending.on('downloadProgress', ({ transferred }) => {
+        if (transferred > MAX_BODY_BYTES && !tooLarge) {
+          tooLarge = true
+          pending.cancel()
+        }
+      })
+      const response = await pending
       exchange.status = response.statusCode
       exchange.responseHeaders = { ...response.headers }
       exchange.responseBody = response.body
     } catch (error) {
-      exchange.error = describeError(error)
+      exchange.error = tooLarge
+        ? {
+            code: 'ERR_BODY_TOO_LARGE',
+            message: `the response exceeded ${MAX_BODY_BYTES / 1024 / 1024} MiB and was not read further`,
+          }
+        : describeError(error)
     }
     exchange.durationMs = Math.round(performance.now() - started)
     this.exchanges.push(exchange)

@@ -19,7 +19,7 @@ export const STAGE_TITLES: Record<Stage, string> = {
   discovery: 'Discovery',
   jwks: 'JWKS',
   registration: 'Dynamic Client Registration',
-  token: 'Client Credentials',
+  token: 'Client Credentials grant',
   'access-token': 'Access token',
   'orders-feed': 'Orders feed',
 }
@@ -37,6 +37,8 @@ export interface Finding {
   status: Status
   message: string
   reference: string
+  /** What a seller's engineer changes when the check fails or warns. */
+  fix: string
 }
 
 /** One HTTP request and its response (or the network error that replaced it), as recorded. */

@@ -63,7 +63,7 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
     const stageFindings =
       typeof outcome === 'string'
         ? checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`))
-        : outcome
+        : completeStage(stage, outcome)
     findings.push(...stageFindings)
     timings[stage] = Math.round(performance.now() - stageStarted)
     options.log?.(`${STAGE_TITLES[stage]}: ${stageStatus(stageFindings)} (${timings[stage]} ms)`)
@@ -79,4 +79,16 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
     durationMs: Math.round(performance.now() - started),
     secrets,
   })
+}
+
+/**
+ * Every check of the stage, in catalogue order: a check the stage did not reach is reported as
+ * skipped, naming the failure that stopped it, so each report lists each check once.
+ */
+function completeStage(stage: Stage, findings: Finding[]): Finding[] {
+  const failed = findings.find((finding) => finding.status === 'fail')
+  const why = failed ? `Not checked, because ${failed.id} failed.` : 'Not applicable to this run.'
+  return checksOfStage(stage).map(
+    (id) => findings.find((finding) => finding.id === id) ?? skipped(id, why),
+  )
 }

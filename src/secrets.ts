@@ -15,9 +15,8 @@ export class Secrets {
   add(value: string | undefined): void {
     if (!value) return
     for (const form of spellings(value)) {
-      // Very short fragments would redact ordinary words; a secret that short is a finding
-      // of its own, not something to hide letter by letter.
-      if (form.length < 4 || this.#values.has(form)) continue
+      // Shorter fragments would redact ordinary letters all over a report.
+      if (form.length < MIN_LENGTH || this.#values.has(form)) continue
       this.#values.add(form)
       this.#onAdd(form)
     }
@@ -28,14 +27,41 @@ export class Secrets {
     this.add(basicCredentials(clientId, clientSecret))
   }
 
-  /** The text with every known secret replaced by a marker. */
+  /**
+   * The text with every known secret replaced by a marker, including the start of a secret that
+   * a message cut short ("…").
+   */
   redact(text: string): string {
     let out = text
     // Longest first, so that a secret containing another is replaced whole.
     const values = [...this.#values].sort((a, b) => b.length - a.length)
-    for (const value of values) out = out.split(value).join('[REDACTED]')
+    for (const value of values) out = out.split(value).join(REDACTED)
+    if (!out.includes(ELLIPSIS)) return out
+    for (const value of values) out = redactCutPrefix(out, value)
     return out
   }
+}
+
+const REDACTED = '[REDACTED]'
+const ELLIPSIS = '…'
+const MIN_LENGTH = 3
+
+/** Replaces a secret's first characters where a cut (an ellipsis) ends them. */
+function redactCutPrefix(text: string, secret: string): string {
+  let out = ''
+  let rest = text
+  for (let at = rest.indexOf(ELLIPSIS); at !== -1; at = rest.indexOf(ELLIPSIS)) {
+    let before = rest.slice(0, at)
+    for (let length = Math.min(secret.length - 1, before.length); length >= MIN_LENGTH; length--) {
+      if (before.endsWith(secret.slice(0, length))) {
+        before = `${before.slice(0, -length)}${REDACTED}`
+        break
+      }
+    }
+    out += `${before}${ELLIPSIS}`
+    rest = rest.slice(at + ELLIPSIS.length)
+  }
+  return out + rest
 }
 
 /**
@@ -47,11 +73,24 @@ export function basicCredentials(clientId: string, clientSecret: string): string
   return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')
 }
 
+/** The ways a secret can be written in a header, a form, a URL, JSON or HTML. */
 function spellings(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1)
   return [
     value,
-    JSON.stringify(value).slice(1, -1),
+    json,
+    json.replace(/\//g, '\\/'), // PHP escapes "/"
+    // System.Text.Json (.NET) escapes HTML-sensitive characters and "+" as \uXXXX.
+    json.replace(
+      /[+<>&'`]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+    ),
     encodeURIComponent(value),
     new URLSearchParams({ v: value }).toString().slice(2),
+    value.replace(
+      /[&<>"']/g,
+      (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[char]};`,
+    ),
+    Buffer.from(value).toString('base64'),
   ]
 }

@@ -1,4 +1,11 @@
 import type { Finding } from '../model.js'
+import {
+  checkAlgAdvertised,
+  checkAudience,
+  checkClaimsMinimal,
+  checkLifetime,
+  checkRequiredClaims,
+} from './access-token-claims.js'
 import { type CheckId, checksOfStage, passed, skipped, violated } from './catalogue.js'
 import type { KeySet } from './jwks.js'
 import { algProblem, verifyWithKeySet } from './keys.js'
@@ -17,6 +24,10 @@ export interface AccessTokenContext {
   now: number
   /** The token response's Date header, to diagnose clock skew. */
   serverDate?: string
+  /** The token response's expires_in, when it was a number. */
+  expiresIn?: number
+  /** The discovery document's id_token_signing_alg_values_supported. */
+  advertisedAlgs?: unknown
 }
 
 export interface DecodedJwt {
@@ -24,25 +35,55 @@ export interface DecodedJwt {
   claims: JsonObject
 }
 
+export type TokenShape =
+  { kind: 'opaque' } | ({ kind: 'jwt' } & DecodedJwt) | { kind: 'malformed'; problem: string }
+
 /**
- * Decodes a compact JWS without verifying it. Undefined when the token is not a JWT, which is
- * allowed: OpenActive access tokens may be opaque.
+ * Tells a JWT from an opaque token (OpenActive allows both) without verifying anything. A token
+ * of three dot-separated parts whose first part starts like base64 of a JSON object ("eyJ") is
+ * taken for a JWT, so a broken JWT is reported as broken, not passed as opaque.
  */
-export function decodeJwt(token: string): DecodedJwt | undefined {
+export function inspectToken(token: string): TokenShape {
   const parts = token.split('.')
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return undefined
-  const decode = (part: string) => {
-    try {
-      return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown
-    } catch {
-      return undefined
+  if (parts.length !== 3 || !parts[0].startsWith('eyJ')) return { kind: 'opaque' }
+  // base64url without padding (RFC 7515 §2); an unsigned token has an empty third part.
+  const base64url = /^[A-Za-z0-9_-]*$/
+  const bad = ['header', 'payload', 'signature'].filter((_, i) => !base64url.test(parts[i]))
+  if (bad.length > 0) {
+    return {
+      kind: 'malformed',
+      problem: `the ${bad.join(' and ')} of the JWT is not unpadded base64url (RFC 7515 §2, §7.1)`,
     }
   }
-  const header = decode(parts[0])
-  const claims = decode(parts[1])
-  if (!isJsonObject(header) || typeof header.alg !== 'string' || !isJsonObject(claims))
-    return undefined
-  return { header, claims }
+  const header = decodePart(parts[0])
+  if (!isJsonObject(header) || typeof header.alg !== 'string') {
+    return {
+      kind: 'malformed',
+      problem: `the JWT header is not a JSON object with an alg (${shown(header)})`,
+    }
+  }
+  const claims = decodePart(parts[1])
+  if (!isJsonObject(claims)) {
+    return {
+      kind: 'malformed',
+      problem: `the JWT payload is not a JSON object of claims (${shown(claims)})`,
+    }
+  }
+  return { kind: 'jwt', header, claims }
+}
+
+/** The header and claims of a well-formed JWT, undefined for anything else. */
+export function decodeJwt(token: string): DecodedJwt | undefined {
+  const shape = inspectToken(token)
+  return shape.kind === 'jwt' ? { header: shape.header, claims: shape.claims } : undefined
+}
+
+function decodePart(part: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+  } catch {
+    return '(not JSON)'
+  }
 }
 
 /** Checks an access token: its format, then, for a JWT, its signature and claims. */
@@ -50,29 +91,55 @@ export async function checkAccessToken(
   token: string,
   context: AccessTokenContext,
 ): Promise<Finding[]> {
-  const jwt = decodeJwt(token)
-  if (!jwt) {
+  const shape = inspectToken(token)
+  const others = (why: string) =>
+    checksOfStage('access-token')
+      .filter((id) => id !== 'access-token.format' && id !== 'access-token.well-formed')
+      .map((id) => skipped(id, why))
+  if (shape.kind === 'opaque') {
     const why =
       'The access token is not a JWT; signature and claim checks were not applied (OpenActive and RFC 6749 do not require JWT access tokens).'
     return [
       passed('access-token.format', why),
-      ...checksOfStage('access-token')
-        .filter((id) => id !== 'access-token.format')
-        .map((id) => skipped(id, 'Not applicable: the access token is opaque.')),
+      skipped('access-token.well-formed', 'Not applicable: the access token is opaque.'),
+      ...others('Not applicable: the access token is opaque.'),
     ]
   }
+  if (shape.kind === 'malformed') {
+    return [
+      passed(
+        'access-token.format',
+        'The access token is meant to be a JWT: its first part starts like a JSON object.',
+      ),
+      violated(
+        'access-token.well-formed',
+        `The access token is not a well-formed JWT: ${shape.problem}.`,
+      ),
+      ...others('Not checked: the JWT is malformed.'),
+    ]
+  }
+  const jwt = shape
   const { header, claims } = jwt
   return [
     passed(
       'access-token.format',
       `The access token is a JWT (alg ${shown(header.alg)}, kid ${shown(header.kid)}).`,
     ),
+    passed(
+      'access-token.well-formed',
+      'The JWT is well formed: base64url parts, a JSON header and claims.',
+    ),
     ...(await checkSignature(token, header, context.jwks)),
+    checkAlgAdvertised(header, context.advertisedAlgs),
     checkType(header),
     checkIssuer(claims, context.issuer),
+    checkAudience(claims),
     checkTime(claims, context),
+    checkLifetime(claims, context.expiresIn),
     checkClientId(claims, context.clientId),
+    checkRequiredClaims(claims),
     ...checkScope(claims, context.scope),
+    checkClaimsMinimal(claims),
   ]
 }
 
@@ -84,7 +151,7 @@ async function checkSignature(
   const problem = algProblem(header.alg)
   if (problem) {
     return [
-      violated('access-token.signature', `${capitalise(problem)}.`),
+      violated('access-token.signature', `The token cannot be verified: ${problem}.`),
       skipKeyId('the token is not signed with a public key'),
     ]
   }
@@ -106,9 +173,12 @@ async function checkSignature(
       ),
     )
   } else {
-    findings.push(
-      violated('access-token.signature', `The signature could not be verified: ${result.reason}.`),
-    )
+    const hint =
+      result.candidates > 0 && result.reason.includes('does not verify')
+        ? ' The token was signed with a key that jwks_uri does not publish (a rotated key, or a JWKS serving another key).'
+        : ''
+    const message = `The signature could not be verified: ${result.reason}.${hint}`
+    findings.push(violated('access-token.signature', message))
   }
 
   if (typeof header.kid === 'string') {
@@ -180,7 +250,7 @@ function checkTime(claims: JsonObject, context: AccessTokenContext): Finding {
     : ''
   return violated(
     'access-token.time',
-    `${capitalise(problems.join('; '))} (leeway ${LEEWAY_SECONDS} s).${clocks}`,
+    `Not valid now: ${problems.join('; ')} (leeway ${LEEWAY_SECONDS} s).${clocks}`,
   )
 }
 
@@ -197,7 +267,7 @@ function checkClientId(claims: JsonObject, clientId: string): Finding {
   }
   return violated(
     'access-token.client-id',
-    `${capitalise(problems.join('; '))}; the client’s id is ${shown(clientId)}.`,
+    `The token names another client: ${problems.join('; ')}; the client’s id is ${shown(clientId)}.`,
   )
 }
 
@@ -234,8 +304,4 @@ function checkScope(claims: JsonObject, requested: string): Finding[] {
 function isoTime(seconds: number): string {
   const date = new Date(seconds * 1000)
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString()
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
 }

@@ -1,6 +1,7 @@
 import { isLoopbackHost } from '../config.js'
 import type { Exchange, Finding } from '../model.js'
 import { passed, violated } from './catalogue.js'
+import { checkAdvertised, ENDPOINT_FIELDS } from './discovery-metadata.js'
 import {
   describeResponse,
   isJsonMediaType,
@@ -19,18 +20,6 @@ export const REQUIRED_METADATA = [
   'response_types_supported',
   'subject_types_supported',
   'id_token_signing_alg_values_supported',
-] as const
-
-/** Metadata fields that hold endpoint URLs booking partners call. */
-const ENDPOINT_FIELDS = [
-  'jwks_uri',
-  'authorization_endpoint',
-  'token_endpoint',
-  'registration_endpoint',
-  'userinfo_endpoint',
-  'introspection_endpoint',
-  'revocation_endpoint',
-  'end_session_endpoint',
 ] as const
 
 export interface DiscoveryContext {
@@ -89,6 +78,7 @@ export function checkDiscovery(
   findings.push(checkRequiredMetadata(document))
   if (context.registering) findings.push(checkRegistrationEndpoint(document))
   findings.push(checkEndpointsHttps(document, context.allowInsecureHttp))
+  findings.push(...checkAdvertised(document, context.issuer))
   return { findings, metadata: document }
 }
 

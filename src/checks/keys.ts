@@ -1,6 +1,6 @@
 import { compactVerify, importJWK, type JWK } from 'jose'
 import type { KeySet } from './jwks.js'
-import type { JsonObject } from './response.js'
+import { type JsonObject, listed, shown } from './response.js'
 
 /** Algorithms a booking partner can verify with a public key. */
 const KEY_TYPE_OF_ALG: Record<string, string> = {
@@ -17,13 +17,24 @@ const KEY_TYPE_OF_ALG: Record<string, string> = {
   Ed25519: 'OKP',
 }
 
+const MAX_CANDIDATES = 10
+
+/** JWK members that hold private or symmetric key material (RFC 7518 §6). */
+export const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
+
+/** The key without its private members: what a verifier should import. */
+export function publicMembers(key: JsonObject): JsonObject {
+  const isPrivate = (name: string) => (PRIVATE_MEMBERS as readonly string[]).includes(name)
+  return Object.fromEntries(Object.entries(key).filter(([name]) => !isPrivate(name)))
+}
+
 export type Verification =
   | { verified: true; kid?: string; candidates: number }
   | { verified: false; reason: string; candidates: number }
 
 /** Why an `alg` cannot be accepted for a token a partner verifies, or undefined if it can. */
 export function algProblem(alg: unknown): string | undefined {
-  if (typeof alg !== 'string') return `the header has no alg (${JSON.stringify(alg)})`
+  if (typeof alg !== 'string') return `the header has no alg (${shown(alg)})`
   if (alg.toLowerCase() === 'none') return 'alg is "none": the token is not signed at all'
   if (/^HS/i.test(alg)) {
     return `alg is ${alg}, a shared-secret (HMAC) algorithm: partners cannot verify it with the JWKS, and anyone holding the secret can mint tokens`
@@ -76,7 +87,7 @@ export async function verifyWithKeySet(
   const alg = String(header.alg)
   const candidates = candidateKeys(jwks.keys, alg, header.kid)
   if (candidates.length === 0) {
-    const kids = jwks.keys.map((key) => String(key.kid ?? '(no kid)')).join(', ') || 'none'
+    const kids = listed(jwks.keys.map((key) => shown(key.kid ?? '(no kid)'))) || 'none'
     const wanted = typeof header.kid === 'string' ? `kid ${JSON.stringify(header.kid)} and ` : ''
     return {
       verified: false,
@@ -86,7 +97,8 @@ export async function verifyWithKeySet(
   }
 
   const reasons: string[] = []
-  for (const key of candidates) {
+  // Enough for any real key rotation; a token without kid against a huge JWKS stays bounded.
+  for (const key of candidates.slice(0, MAX_CANDIDATES)) {
     const problem = publicKeyProblem(key)
     if (problem) {
       reasons.push(problem)
@@ -94,7 +106,7 @@ export async function verifyWithKeySet(
     }
     const name = typeof key.kid === 'string' ? `key ${key.kid}` : 'a key without kid'
     try {
-      const publicKey = await importJWK(key as JWK, alg)
+      const publicKey = await importJWK(publicMembers(key) as JWK, alg)
       await compactVerify(token, publicKey, { algorithms: [alg] })
       return {
         verified: true,
@@ -105,7 +117,7 @@ export async function verifyWithKeySet(
       reasons.push(`${name}: ${joseReason(error)}`)
     }
   }
-  return { verified: false, candidates: candidates.length, reason: reasons.join('; ') }
+  return { verified: false, candidates: candidates.length, reason: listed(reasons, '; ') }
 }
 
 function joseReason(error: unknown): string {

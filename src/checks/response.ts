@@ -35,7 +35,7 @@ export function isJsonMediaType(type: string | undefined): boolean {
 
 /** The first characters of a body on one line, for a message. */
 export function excerpt(body: string, max = 200): string {
-  const line = body.replace(/\s+/g, ' ').trim()
+  const line = printable(body).replace(/\s+/g, ' ').trim()
   if (line === '') return '(empty body)'
   return line.length > max ? `${line.slice(0, max)}…` : line
 }
@@ -45,8 +45,7 @@ export function excerpt(body: string, max = 200): string {
  * Used when a check needed a particular status and got something else.
  */
 export function describeResponse(exchange: Exchange): string {
-  if (exchange.error)
-    return `could not get a response from ${exchange.url}: ${exchange.error.message}`
+  if (exchange.error) return `no response (${exchange.error.message})`
   const location = header(exchange, 'location')
   const redirect = location ? ` redirecting to ${location}` : ''
   return `HTTP ${exchange.status}${redirect}; body: ${excerpt(exchange.responseBody)}`
@@ -55,6 +54,32 @@ export function describeResponse(exchange: Exchange): string {
 /** A value as it appears in a message: strings quoted, others as JSON. */
 export function shown(value: unknown): string {
   if (value === undefined) return '(absent)'
-  const text = JSON.stringify(value) ?? String(value)
+  const text = stringify(value)
   return text.length > 200 ? `${text.slice(0, 200)}…` : text
+}
+
+/**
+ * JSON.stringify that cannot throw: a server can send JSON nested deeper than the stack allows
+ * to serialise again.
+ */
+export function stringify(value: unknown, indent?: number): string {
+  try {
+    return JSON.stringify(value, null, indent) ?? String(value)
+  } catch {
+    return '(a JSON value nested too deeply to show)'
+  }
+}
+
+/** Text with control characters (terminal escape sequences among them) made visible. */
+export function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u0008\u000b\u000c\u000d-\u001f\u007f-\u009f]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}
+
+/** At most ten items of a list, for a message. */
+export function listed(items: string[], separator = ', '): string {
+  const more = items.length > 10 ? `${separator}and ${items.length - 10} more` : ''
+  return `${items.slice(0, 10).join(separator)}${more}`
 }

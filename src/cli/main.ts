@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { InputError, parseConfig, type RawInputs } from '../config.js'
 import { renderJson } from '../report/json.js'
@@ -28,6 +29,8 @@ Options:
   --scope S                    scope to request (default openactive-ordersfeed)
   --ca-certificate FILE|PEM    an extra certificate authority to trust
   --allow-insecure-http        allow http:// URLs on loopback (local testing)
+  --strict                     RFC MUSTs partners tolerate (registration 201, secret
+                               expiry, at+jwt typ, aud) fail instead of warn
   --fail-on failure|warning    what fails the run (default failure)
   --request-timeout SECONDS    per-request timeout (default 20)
   --json FILE                  also write the JSON report to FILE
@@ -57,8 +60,9 @@ export async function main(
       return EXIT.pass
     }
     raw = await rawInputs(flags, env)
+    await checkWritable(flags.json)
   } catch (error) {
-    output.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`)
+    output.err(`${usageError(error)}\n\n${USAGE}`)
     return EXIT.usage
   }
 
@@ -78,6 +82,32 @@ export async function main(
   }
 }
 
+/**
+ * The message for bad usage. A stray argument is not echoed: it may be a secret typed in the
+ * wrong place.
+ */
+function usageError(error: unknown): string {
+  const code = (error as { code?: string }).code
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return 'Unexpected argument: every value must follow its flag (is a value with a space unquoted?).'
+  }
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /'(-{1,2}[\w-]{1,40})'/.exec(String((error as Error).message))?.[1]
+    return option ? `Unknown option '${option}'.` : 'Unknown option.'
+  }
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Fails before the run, not after it, when the JSON report cannot be written. */
+async function checkWritable(path: string | undefined): Promise<void> {
+  if (path === undefined) return
+  if (path.trim() === '') throw new Error('--json: needs a file name')
+  const info = await stat(path).catch(() => undefined)
+  if (info?.isDirectory()) throw new Error(`--json: ${path} is a directory`)
+  const dir = await stat(dirname(resolve(path))).catch(() => undefined)
+  if (!dir?.isDirectory()) throw new Error(`--json: the folder of ${path} does not exist`)
+}
+
 function parseFlags(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -92,6 +122,7 @@ function parseFlags(argv: string[]) {
       scope: { type: 'string' },
       'ca-certificate': { type: 'string' },
       'allow-insecure-http': { type: 'boolean' },
+      strict: { type: 'boolean' },
       'fail-on': { type: 'string' },
       'request-timeout': { type: 'string' },
       json: { type: 'string' },
@@ -115,6 +146,7 @@ async function rawInputs(
     scope: flags.scope,
     'ca-certificate': await caCertificate(flags['ca-certificate']),
     'allow-insecure-http': flags['allow-insecure-http'] ? 'true' : undefined,
+    strict: flags.strict ? 'true' : undefined,
     'fail-on': flags['fail-on'],
     'request-timeout': flags['request-timeout'],
   }

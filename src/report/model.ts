@@ -1,3 +1,4 @@
+import { type CheckId, definition } from '../checks/catalogue.js'
 import type { Config } from '../config.js'
 import { type Exchange, type Finding, type Stage, STAGES, type Status } from '../model.js'
 import type { Secrets } from '../secrets.js'
@@ -38,7 +39,10 @@ export interface ReportInput {
  */
 export function buildReport(input: ReportInput): Report {
   const redact = (text: string) => input.secrets.redact(text)
-  const checks = input.findings.map((finding) => ({ ...finding, message: redact(finding.message) }))
+  const checks = input.findings.map((finding) => ({
+    ...applyStrict(finding, input.config.strict),
+    message: redact(finding.message),
+  }))
   const exchanges = input.exchanges.map((exchange) => redactExchange(exchange, redact))
   const failures = checks.filter((check) => check.status === 'fail').length
   const warnings = checks.filter((check) => check.status === 'warn').length
@@ -62,6 +66,13 @@ export function buildReport(input: ReportInput): Report {
     checks,
     exchanges,
   }
+}
+
+/** Under `strict`, a warning from a check marked strict in the catalogue is a failure. */
+function applyStrict(finding: Finding, strict: boolean): Finding {
+  if (!strict || finding.status !== 'warn' || !definition(finding.id as CheckId).strict)
+    return finding
+  return { ...finding, level: 'must', status: 'fail' }
 }
 
 /** A stage's status: its worst finding (fail, then warn, then pass); skip when nothing ran. */

@@ -1,4 +1,4 @@
-import { parseJson } from '../checks/response.js'
+import { parseJson, printable, stringify } from '../checks/response.js'
 import { type Exchange, STAGE_TITLES, type Stage } from '../model.js'
 import type { Report } from './model.js'
 import { formatDuration, plural, STATUS_ICONS } from './text.js'
@@ -11,11 +11,19 @@ const BODY_LIMIT = 8000
  * redacted request/response transcript per stage in collapsed sections. Everything that came
  * from the server or the inputs is HTML-escaped.
  */
-export function renderSummary(report: Report): string {
-  return (
-    [verdict(report), stagesTable(report), findingsTable(report), transcript(report)].join('\n\n') +
-    '\n'
-  )
+export function renderSummary(report: Report, options: { docsUrl?: string } = {}): string {
+  const sections = [
+    verdict(report),
+    stagesTable(report),
+    findingsTable(report, options.docsUrl),
+    transcript(report),
+  ]
+  return `${sections.join('\n\n')}\n`
+}
+
+/** The anchor GitHub gives the heading of a check in docs/checks.md. */
+export function checkAnchor(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9 _-]/g, '')
 }
 
 function verdict(report: Report): string {
@@ -40,13 +48,19 @@ function stagesTable(report: Report): string {
   return ['| Status | Stage | Time |', '| --- | --- | --- |', ...rows].join('\n')
 }
 
-function findingsTable(report: Report): string {
+function findingsTable(report: Report, docsUrl: string | undefined): string {
   const order = { fail: 0, warn: 1, pass: 2, skip: 3 }
   const sorted = [...report.checks].sort((a, b) => order[a.status] - order[b.status])
-  const rows = sorted.map(
-    (check) =>
-      `| ${STATUS_ICONS[check.status]} ${check.status} | \`${check.id}\` | ${escapeCell(check.message)} | ${escapeCell(check.reference)} |`,
-  )
+  const rows = sorted.map((check) => {
+    const id = docsUrl
+      ? `[\`${check.id}\`](${docsUrl}#${checkAnchor(check.id)})`
+      : `\`${check.id}\``
+    const fix =
+      check.status === 'fail' || check.status === 'warn'
+        ? `<br>**Fix:** ${escapeCell(check.fix)}`
+        : ''
+    return `| ${STATUS_ICONS[check.status]} ${check.status} | ${id} | ${escapeCell(check.message)}${fix} | ${escapeCell(check.reference)} |`
+  })
   return [
     '### Findings',
     '',
@@ -106,7 +120,7 @@ function headerLines(headers: Record<string, string | string[] | undefined>): st
 
 function pretty(body: string): string {
   const parsed = parseJson(body)
-  const text = parsed === undefined ? body : JSON.stringify(parsed, null, 2)
+  const text = printable(parsed === undefined ? body : stringify(parsed, 2))
   if (text.length <= BODY_LIMIT) return text
   return `${text.slice(0, BODY_LIMIT)}\n… (${text.length - BODY_LIMIT} more characters cut)`
 }

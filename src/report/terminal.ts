@@ -1,3 +1,4 @@
+import { printable } from '../checks/response.js'
 import { STAGE_TITLES } from '../model.js'
 import type { Report } from './model.js'
 import { formatDuration, plural } from './text.js'
@@ -11,8 +12,9 @@ export function renderTerminal(report: Report): string {
     lines.push(`${SYMBOLS[status]} ${STAGE_TITLES[stage]} (${formatDuration(durationMs)})`)
     for (const check of report.checks.filter((finding) => finding.stage === stage)) {
       lines.push(`    ${SYMBOLS[check.status]} ${check.id}: ${check.message}`)
-      if (check.status === 'fail' || check.status === 'warn')
-        lines.push(`        see ${check.reference}`)
+      if (check.status === 'fail' || check.status === 'warn') {
+        lines.push(`        fix: ${check.fix}`, `        see: ${check.reference}`)
+      }
     }
   }
   const passed = report.checks.filter((check) => check.status === 'pass').length
@@ -22,5 +24,6 @@ export function renderTerminal(report: Report): string {
       `${plural(report.warnings, 'warning')}, ${passed} passed, in ${formatDuration(report.durationMs)}` +
       (report.failOn === 'warning' ? ' (fail-on: warning)' : ''),
   )
-  return `${lines.join('\n')}\n`
+  // Everything from the server is made printable: no terminal escape sequence gets through.
+  return `${printable(lines.join('\n'))}\n`
 }

@@ -12,5 +12,7 @@ export const accessToken: StageRunner = async ({ config, now }, state) => {
     jwks: state.jwks,
     now: now(),
     serverDate: state.tokenExchange ? header(state.tokenExchange, 'date') : undefined,
+    expiresIn: state.expiresIn,
+    advertisedAlgs: state.metadata?.id_token_signing_alg_values_supported,
   })
 }

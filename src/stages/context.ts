@@ -1,7 +1,7 @@
 import type { KeySet } from '../checks/jwks.js'
 import type { RegisteredClient } from '../checks/registration.js'
-import type { JsonObject } from '../checks/response.js'
-import type { Config } from '../config.js'
+import { type JsonObject, shown } from '../checks/response.js'
+import { type Config, isLoopbackHost } from '../config.js'
 import type { HttpClient } from '../http.js'
 import type { Exchange, Finding } from '../model.js'
 import type { Secrets } from '../secrets.js'
@@ -22,6 +22,8 @@ export interface RunState {
   client?: RegisteredClient
   accessToken?: string
   tokenExchange?: Exchange
+  /** The token response's expires_in, when a number. */
+  expiresIn?: number
 }
 
 /**
@@ -30,8 +32,37 @@ export interface RunState {
  */
 export type StageRunner = (context: StageContext, state: RunState) => Promise<Finding[] | string>
 
-/** A string field of the discovery metadata, if it is one. */
-export function endpoint(state: RunState, field: string): string | undefined {
-  const value = state.metadata?.[field]
-  return typeof value === 'string' && value !== '' ? value : undefined
+/**
+ * An endpoint from the discovery document that the tool may send requests (and credentials)
+ * to, or why not: it must be an https URL (http only on loopback with allow-insecure-http),
+ * and when the document's issuer does not match, on the configured issuer's origin.
+ */
+export function endpoint(
+  { config }: StageContext,
+  state: RunState,
+  field: string,
+): { url: string } | { reason: string } {
+  if (!state.metadata) return { reason: 'discovery failed' }
+  const value = state.metadata[field]
+  if (value === undefined) return { reason: `discovery did not advertise ${field}` }
+  let url: URL
+  try {
+    url = new URL(String(value))
+  } catch {
+    return { reason: `${field} ${shown(value)} is not an absolute URL` }
+  }
+  const loopbackHttp =
+    url.protocol === 'http:' && config.allowInsecureHttp && isLoopbackHost(url.hostname)
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    return {
+      reason: `${field} ${url.href} is not https, and nothing is sent to it over plain http`,
+    }
+  }
+  const issuerOrigin = new URL(config.issuer).origin
+  if (state.metadata.issuer !== config.issuer && url.origin !== issuerOrigin) {
+    return {
+      reason: `the document's issuer does not match, so nothing is sent to ${field} on another origin (${url.origin}) than the configured issuer's`,
+    }
+  }
+  return { url: url.href }
 }
