@@ -158,9 +158,8 @@ describe('reference server', () => {
   })
 
   it('refuses an unknown fault, and can be closed twice', async () => {
-    await expect(startReferenceServer({ faults: ['no-such-fault' as Fault] })).rejects.toThrow(
-      'unknown fault: no-such-fault',
-    )
+    const unknown = startReferenceServer({ faults: ['no-such-fault' as Fault] })
+    await expect(unknown).rejects.toThrow('unknown fault: no-such-fault')
 
     const other = await startReferenceServer({ initialAccessToken: 'fixed' })
     expect(other.initialAccessToken).toBe('fixed')

@@ -32,7 +32,7 @@ Options:
   --strict                     RFC MUSTs partners tolerate (registration 201, secret
                                expiry, at+jwt typ, aud) fail instead of warn
   --fail-on failure|warning    what fails the run (default failure)
-  --request-timeout SECONDS    per-request timeout (default 20)
+  --request-timeout SECONDS    per-request timeout, 1 to 300 (default 20)
   --json FILE                  also write the JSON report to FILE
   -h, --help                   show this help
   -v, --version                show the version
