@@ -8,7 +8,12 @@ import { CATALOGUE, type CheckId } from '../src/checks/catalogue.js'
 import { parseConfig } from '../src/config.js'
 import type { Report } from '../src/report/model.js'
 import { runCheck } from '../src/run.js'
-import { type Fault, FAULTS, startReferenceServer } from '../reference-server/server.js'
+import {
+  type Fault,
+  FAULTS,
+  generateSigningKey,
+  startReferenceServer,
+} from '../reference-server/server.js'
 
 interface Expected {
   fail?: CheckId[]
@@ -91,8 +96,11 @@ const EXPECTED: Record<Fault, Expected> = {
   'orders-feed-500': { fail: ['orders-feed.authorized'] },
 }
 
+// Making an RSA key takes a while: every server of the matrix shares one.
+const signingKey = generateSigningKey()
+
 async function check(faults: Fault[], options: { strict?: boolean } = {}): Promise<Report> {
-  const server = await startReferenceServer({ faults })
+  const server = await startReferenceServer({ faults, signingKey: await signingKey })
   try {
     const config = parseConfig({
       issuer: server.issuer,

@@ -1,4 +1,4 @@
-import type { KoaContextWithOIDC, Middleware } from 'oidc-provider'
+import type { Middleware } from 'oidc-provider'
 
 import type { PlainAnswer } from './answer.js'
 import { ACCESS_TOKEN_FAULTS } from './faults/access-token.js'
@@ -7,12 +7,7 @@ import { JWKS_FAULTS } from './faults/jwks.js'
 import { ORDERS_FEED_FAULTS } from './faults/orders-feed.js'
 import { REGISTRATION_FAULTS } from './faults/registration.js'
 import { TOKEN_FAULTS } from './faults/token.js'
-import type {
-  FaultBehaviour,
-  FaultEnvironment,
-  OrdersFeedRequest,
-  ProviderRewrite,
-} from './faults/types.js'
+import type { FaultBehaviour, FaultEnvironment, OrdersFeedRequest } from './faults/types.js'
 import { ROUTES } from './openactive.js'
 
 export type { FaultEnvironment }
@@ -67,19 +62,10 @@ export function faultMiddleware(faults: ReadonlySet<Fault>, env: FaultEnvironmen
 
     // The first active fault's `around` is outermost.
     const chain = rewrites
-      .filter((rewrite) => rewrite.around && ctx.path === ROUTES[rewrite.route])
-      .reduceRight((inner, rewrite) => () => around(rewrite, ctx, env, inner), answer)
+      .flatMap(({ route, around }) => (around && ctx.path === ROUTES[route] ? [around] : []))
+      .reduceRight<() => Promise<void>>((inner, around) => () => around(ctx, env, inner), answer)
     await chain()
   }
-}
-
-function around(
-  rewrite: ProviderRewrite,
-  ctx: KoaContextWithOIDC,
-  env: FaultEnvironment,
-  next: () => Promise<void>,
-): Promise<void> {
-  return rewrite.around ? rewrite.around(ctx, env, next) : next()
 }
 
 /** How the active faults change the Orders feed; both functions do nothing without such faults. */

@@ -54,8 +54,9 @@ export interface ReferenceServer {
  * plain HTTP.
  *
  * @remarks
- * Everything lives in memory and is lost on close. The signing key and cookie keys are new on
- * every start.
+ * Everything lives in memory and is lost on close. The cookie keys, and unless given the signing
+ * key, are new on every start. Besides the OpenID discovery document, oidc-provider serves the same
+ * metadata as RFC 8414's at `/.well-known/oauth-authorization-server`.
  *
  * @example
  * ```ts
@@ -98,18 +99,7 @@ export async function startReferenceServer(
       signingJwk: signingKey.privateJwk,
       store,
     })
-    const env: FaultEnvironment = {
-      issuer,
-      initialAccessToken,
-      signingKey,
-      foreignPublicJwk: once(() => generateRsaPublicJwk(2048)),
-      weakPublicJwk: once(() => generateRsaPublicJwk(1024)),
-      clientSecret: async (clientId) => {
-        const client = await store.adapterFor('Client').find(clientId)
-        return typeof client?.client_secret === 'string' ? client.client_secret : undefined
-      },
-      opaqueTokens: new Map(),
-    }
+    const env = faultEnvironment({ issuer, initialAccessToken, signingKey, store })
     provider.use(faultMiddleware(faults, env))
 
     const provide = provider.callback()
@@ -147,6 +137,26 @@ export async function startReferenceServer(
   } catch (error) {
     await close()
     throw error
+  }
+}
+
+function faultEnvironment(
+  server: Pick<FaultEnvironment, 'issuer' | 'initialAccessToken' | 'signingKey'> & {
+    store: MemoryStore
+  },
+): FaultEnvironment {
+  const { store, ...known } = server
+  const clients = store.adapterFor('Client')
+
+  return {
+    ...known,
+    foreignPublicJwk: once(() => generateRsaPublicJwk(2048)),
+    weakPublicJwk: once(() => generateRsaPublicJwk(1024)),
+    clientSecret: async (clientId) => {
+      const client = await clients.find(clientId)
+      return typeof client?.client_secret === 'string' ? client.client_secret : undefined
+    },
+    opaqueTokens: new Map(),
   }
 }
 

@@ -3620,7 +3620,7 @@ module.exports = (options = {}, connect = tls.connect) => new Promise((resolve, 
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(804);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(389);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env, {
     out: (text) => process.stdout.write(text),
@@ -3632,7 +3632,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 804:
+/***/ 389:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3645,6 +3645,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: external "node:net"
@@ -3660,6 +3662,7 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'scope',
     'ca-certificate',
     'allow-insecure-http',
+    'strict',
     'fail-on',
     'request-timeout',
 ]));
@@ -3715,6 +3718,7 @@ function parseConfig(raw) {
         scope,
         caCertificate,
         allowInsecureHttp,
+        strict: parseBoolean('strict', value('strict')),
         failOn: parseFailOn(value('fail-on')),
         requestTimeoutMs: parseTimeout(value('request-timeout')) * 1000,
     };
@@ -3722,7 +3726,8 @@ function parseConfig(raw) {
 /** True for the loopback names this tool may reach over plain http. */
 function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost'))
+    // Only the name that resolves from the hosts file: other *.localhost names may go to DNS.
+    if (host === 'localhost')
         return true;
     if ((0,external_node_net_namespaceObject.isIP)(host) === 4)
         return host.startsWith('127.');
@@ -3774,7 +3779,7 @@ function parseFailOn(text) {
 function parseTimeout(text) {
     if (text === undefined)
         return DEFAULT_REQUEST_TIMEOUT_SECONDS;
-    const seconds = Number(text);
+    const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) {
         throw new InputError('request-timeout', `must be a number of seconds from 1 to 300 (got ${JSON.stringify(text)})`);
     }
@@ -3810,6 +3815,79 @@ function renderJson(report) {
     return `${JSON.stringify(body, null, 2)}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/checks/response.ts
+/** The body parsed as JSON, or undefined when it is not JSON. */
+function parseJson(body) {
+    try {
+        return JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A response header's value, joined when repeated. */
+function header(exchange, name) {
+    const value = exchange.responseHeaders[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : value;
+}
+/** The media type without parameters, lower-cased (RFC 9110 §8.3.1). */
+function mediaType(exchange) {
+    return header(exchange, 'content-type')?.split(';')[0]?.trim().toLowerCase() || undefined;
+}
+/** True for application/json and any application/*+json type. */
+function isJsonMediaType(type) {
+    return type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type ?? '');
+}
+/** The first characters of a body on one line, for a message. */
+function excerpt(body, max = 200) {
+    const line = printable(body).replace(/\s+/g, ' ').trim();
+    if (line === '')
+        return '(empty body)';
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+/**
+ * What went wrong with a request, in one phrase: the network error, or the status and body.
+ * Used when a check needed a particular status and got something else.
+ */
+function describeResponse(exchange) {
+    if (exchange.error)
+        return `no response (${exchange.error.message})`;
+    const location = header(exchange, 'location');
+    const redirect = location ? ` redirecting to ${location}` : '';
+    return `HTTP ${exchange.status}${redirect}; body: ${excerpt(exchange.responseBody)}`;
+}
+/** A value as it appears in a message: strings quoted, others as JSON. */
+function shown(value) {
+    if (value === undefined)
+        return '(absent)';
+    const text = stringify(value);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+/**
+ * JSON.stringify that cannot throw: a server can send JSON nested deeper than the stack allows
+ * to serialise again.
+ */
+function stringify(value, indent) {
+    try {
+        return JSON.stringify(value, null, indent) ?? String(value);
+    }
+    catch {
+        return '(a JSON value nested too deeply to show)';
+    }
+}
+/** Text with control characters (terminal escape sequences among them) made visible. */
+function printable(text) {
+    return text.replace(/[\u0000-\u0008\u000b\u000c\u000d-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** At most ten items of a list, for a message. */
+function listed(items, separator = ', ') {
+    const more = items.length > 10 ? `${separator}and ${items.length - 10} more` : '';
+    return `${items.slice(0, 10).join(separator)}${more}`;
+}
+
 ;// CONCATENATED MODULE: ./src/model.ts
 /**
  * The data every part of the tool shares: stages, findings and recorded HTTP exchanges.
@@ -3829,7 +3907,7 @@ const STAGE_TITLES = {
     discovery: 'Discovery',
     jwks: 'JWKS',
     registration: 'Dynamic Client Registration',
-    token: 'Client Credentials',
+    token: 'Client Credentials grant',
     'access-token': 'Access token',
     'orders-feed': 'Orders feed',
 };
@@ -3854,6 +3932,7 @@ function plural(count, noun) {
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
 
 
+
 const SYMBOLS = { pass: '✔', fail: '✖', warn: '!', skip: '-' };
 /** The report for a terminal: every finding by stage, then the verdict. */
 function renderTerminal(report) {
@@ -3862,28 +3941,146 @@ function renderTerminal(report) {
         lines.push(`${SYMBOLS[status]} ${STAGE_TITLES[stage]} (${formatDuration(durationMs)})`);
         for (const check of report.checks.filter((finding) => finding.stage === stage)) {
             lines.push(`    ${SYMBOLS[check.status]} ${check.id}: ${check.message}`);
-            if (check.status === 'fail' || check.status === 'warn')
-                lines.push(`        see ${check.reference}`);
+            if (check.status === 'fail' || check.status === 'warn') {
+                lines.push(`        fix: ${check.fix}`, `        see: ${check.reference}`);
+            }
         }
     }
     const passed = report.checks.filter((check) => check.status === 'pass').length;
     lines.push('', `${report.result === 'pass' ? 'PASS' : 'FAIL'}: ${plural(report.failures, 'failure')}, ` +
         `${plural(report.warnings, 'warning')}, ${passed} passed, in ${formatDuration(report.durationMs)}` +
         (report.failOn === 'warning' ? ' (fail-on: warning)' : ''));
-    return `${lines.join('\n')}\n`;
+    // Everything from the server is made printable: no terminal escape sequence gets through.
+    return `${printable(lines.join('\n'))}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/checks/catalogue.ts
+;// CONCATENATED MODULE: ./src/checks/catalogue/clauses.ts
+/** Names of the specifications the catalogue cites, spelt one way everywhere. */
 const OIDC_DISCOVERY = 'OpenID Connect Discovery 1.0';
-const OBA = 'OpenActive Open Booking API (Editor’s Draft), OpenID Connect Booking Partner Authentication';
-/** Every check the tool performs, by stable id. Order is report order. */
-const CATALOGUE = {
+const OIDC_REGISTRATION = 'OpenID Connect Dynamic Client Registration 1.0';
+const OBA = 'OpenActive Open Booking API (Editor’s Draft)';
+
+;// CONCATENATED MODULE: ./src/checks/catalogue/access-token.ts
+
+const ACCESS_TOKEN_CHECKS = {
+    'access-token.format': {
+        stage: 'access-token',
+        level: 'info',
+        title: 'The access token is a JWT (signed JWS) or an opaque token; OpenActive allows both.',
+        reference: `RFC 6749 §1.4; RFC 9068 §1; ${OBA} §Access Token claims`,
+        fix: 'Nothing to fix: the JWT checks apply only to JWT access tokens.',
+    },
+    'access-token.well-formed': {
+        stage: 'access-token',
+        level: 'must',
+        title: 'A token that is meant to be a JWT is well formed: three unpadded base64url parts, a JSON header with alg, a JSON object of claims.',
+        reference: 'RFC 7515 §7.1; RFC 7519 §7.2',
+        fix: 'Encode access tokens with a JOSE library: base64url without padding, JSON header and claims.',
+    },
+    'access-token.signature': {
+        stage: 'access-token',
+        level: 'must',
+        title: 'The JWT access token is signed with an asymmetric algorithm by a key in the JWKS, and the signature verifies.',
+        reference: 'RFC 9068 §4; RFC 7515 §5.2; RFC 8725 §3.1, §3.2',
+        fix: 'Sign access tokens with a key published in jwks_uri (matching kid), using RS256 or another asymmetric algorithm.',
+    },
+    'access-token.key-id': {
+        stage: 'access-token',
+        level: 'should',
+        title: 'The JWT header names its key (kid) whenever the JWKS has more than one key it could be.',
+        reference: 'RFC 7515 §4.1.4; RFC 7517 §4.5; OpenID Connect Core 1.0 §10.1',
+        fix: 'Give every signing key a kid in the JWKS and put it in the token header.',
+    },
+    'access-token.alg-advertised': {
+        stage: 'access-token',
+        level: 'info',
+        title: 'The token’s alg is one the discovery document advertises for signing.',
+        reference: 'RFC 9068 §4; OpenID Connect Discovery 1.0 §3',
+        fix: 'Sign with an algorithm listed in id_token_signing_alg_values_supported.',
+    },
+    'access-token.typ': {
+        stage: 'access-token',
+        level: 'should',
+        strict: true,
+        title: 'The JWT header typ is at+jwt (or application/at+jwt, in any case).',
+        reference: 'RFC 9068 §2.1, §4; RFC 7515 §4.1.9',
+        fix: 'Set the access token’s typ header to at+jwt.',
+    },
+    'access-token.issuer': {
+        stage: 'access-token',
+        level: 'must',
+        title: 'The iss claim is identical to the issuer.',
+        reference: 'RFC 9068 §2.2, §4; RFC 7519 §4.1.1',
+        fix: 'Issue access tokens whose iss is exactly the issuer in the discovery document.',
+    },
+    'access-token.audience': {
+        stage: 'access-token',
+        level: 'should',
+        strict: true,
+        title: 'The aud claim is present.',
+        reference: 'RFC 9068 §2.2, §4; RFC 7519 §4.1.3',
+        fix: 'Put the Open Booking API (the resource server) in aud.',
+    },
+    'access-token.time': {
+        stage: 'access-token',
+        level: 'must',
+        title: 'exp is in the future; nbf and iat are not in the future (60 s leeway).',
+        reference: 'RFC 7519 §4.1.4–§4.1.6; RFC 9068 §2.2, §4',
+        fix: 'Check the server clock (NTP) and the token lifetime.',
+    },
+    'access-token.lifetime': {
+        stage: 'access-token',
+        level: 'should',
+        title: 'exp − iat agrees with expires_in, and the lifetime is at most 15 minutes as OpenActive recommends.',
+        reference: `RFC 9068 §2.2; RFC 6749 §5.1; ${OBA} §OAuth Flows and Scopes`,
+        fix: 'Issue Orders feed access tokens for 15 minutes, and state the same lifetime in expires_in.',
+    },
+    'access-token.client-id': {
+        stage: 'access-token',
+        level: 'must',
+        title: 'client_id, and https://openactive.io/clientId when present, equal the client’s id.',
+        reference: `RFC 9068 §2.2; ${OBA} §Access Token claims`,
+        fix: 'Put the authenticated client’s id in client_id (and https://openactive.io/clientId).',
+    },
+    'access-token.required-claims': {
+        stage: 'access-token',
+        level: 'should',
+        title: 'The other RFC 9068 claims are present: sub, jti and iat.',
+        reference: 'RFC 9068 §2.2',
+        fix: 'Add sub (the client, for client credentials), jti and iat to access tokens.',
+    },
+    'access-token.scope': {
+        stage: 'access-token',
+        level: 'must',
+        title: 'The scope claim grants the requested scope.',
+        reference: 'RFC 9068 §2.2.3; RFC 8693 §4.2',
+        fix: 'Include the granted scope in the scope claim.',
+    },
+    'access-token.scope-format': {
+        stage: 'access-token',
+        level: 'should',
+        title: 'The scope claim is a space-delimited string, not a JSON array.',
+        reference: 'RFC 9068 §2.2.3; RFC 8693 §4.2',
+        fix: 'Emit scope as one space-delimited string (IdentityServer4 emits an array by default).',
+    },
+    'access-token.claims-minimal': {
+        stage: 'access-token',
+        level: 'info',
+        title: 'The token carries no personal or ID-token-only claims, and no sellerId in an Orders feed token.',
+        reference: `RFC 9068 §6; ${OBA} §Access Token claims`,
+        fix: 'Keep personal data out of access tokens; the Orders feed is not seller-specific.',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/checks/catalogue/discovery.ts
+
+const DISCOVERY_CHECKS = {
     'discovery.issuer-url': {
         stage: 'discovery',
         level: 'info',
         title: 'The issuer is used without a trailing "/" to build the discovery URL.',
         reference: `${OIDC_DISCOVERY} §4.1`,
-        fix: 'Nothing to fix if the discovery document repeats the issuer exactly; note that clients which append the path without removing "/" request //.well-known/openid-configuration.',
+        fix: 'Nothing to fix if the discovery document repeats the issuer exactly. Clients that append the path without removing "/" (the OpenActive test suite does) request //.well-known/openid-configuration.',
     },
     'discovery.reachable': {
         stage: 'discovery',
@@ -3911,7 +4108,7 @@ const CATALOGUE = {
         level: 'must',
         title: 'The document’s issuer is identical to the issuer it was fetched from.',
         reference: `${OIDC_DISCOVERY} §4.3; RFC 8414 §3.3`,
-        fix: 'Set the issuer in the discovery document to exactly the URL booking partners are given (the same scheme, host, port, path and trailing "/").',
+        fix: 'Set the issuer in the discovery document to exactly the URL booking partners are given: the same scheme, host, port, path and trailing "/".',
     },
     'discovery.required-metadata': {
         stage: 'discovery',
@@ -3924,16 +4121,62 @@ const CATALOGUE = {
         stage: 'discovery',
         level: 'must',
         title: 'registration_endpoint is advertised (needed to register with an initial access token).',
-        reference: `${OIDC_DISCOVERY} §3; OpenID Connect Dynamic Client Registration 1.0 §3`,
+        reference: `${OIDC_DISCOVERY} §3; ${OIDC_REGISTRATION} §3`,
         fix: 'Advertise the Dynamic Client Registration endpoint as registration_endpoint.',
     },
     'discovery.endpoints-https': {
         stage: 'discovery',
         level: 'must',
         title: 'Every endpoint the document advertises is an https URL.',
-        reference: `${OIDC_DISCOVERY} §3; RFC 8414 §2; ${OBA} (Security)`,
+        reference: `${OIDC_DISCOVERY} §3; RFC 8414 §2; ${OBA} §Security`,
         fix: 'Advertise the public https URLs that booking partners reach, not internal http ones.',
     },
+    'discovery.endpoint-origins': {
+        stage: 'discovery',
+        level: 'info',
+        title: 'Endpoints on another origin than the issuer are listed.',
+        reference: `${OIDC_DISCOVERY} §3; RFC 8414 §2`,
+        fix: 'Nothing to fix if intended: booking partners must be able to reach every origin listed.',
+    },
+    'discovery.grant-types': {
+        stage: 'discovery',
+        level: 'should',
+        title: 'grant_types_supported includes client_credentials (when absent, it means authorization_code and implicit only).',
+        reference: `${OIDC_DISCOVERY} §3; RFC 8414 §2; ${OBA} §Client Credentials Flow`,
+        fix: 'Add "client_credentials" to grant_types_supported.',
+    },
+    'discovery.scopes': {
+        stage: 'discovery',
+        level: 'should',
+        title: 'scopes_supported lists the OpenActive scopes: openid, openactive-openbooking, openactive-ordersfeed, openactive-identity, offline_access.',
+        reference: `${OIDC_DISCOVERY} §3; ${OBA} §OAuth Flows and Scopes`,
+        fix: 'List the OpenActive scopes in scopes_supported.',
+    },
+    'discovery.auth-methods': {
+        stage: 'discovery',
+        level: 'should',
+        title: 'token_endpoint_auth_methods_supported includes client_secret_basic (when absent, it means client_secret_basic).',
+        reference: `${OIDC_DISCOVERY} §3; RFC 6749 §2.3.1`,
+        fix: 'Support client_secret_basic at the token endpoint and advertise it.',
+    },
+    'discovery.claims': {
+        stage: 'discovery',
+        level: 'info',
+        title: 'claims_supported lists the OpenActive claims (sellerId, sellerName, sellerUrl, sellerLogo, bookingServiceName, bookingServiceUrl).',
+        reference: `${OBA} §ID Token claims`,
+        fix: 'List the https://openactive.io/ claims your ID tokens carry in claims_supported.',
+    },
+    'discovery.oauth-metadata': {
+        stage: 'discovery',
+        level: 'info',
+        title: 'RFC 8414 metadata at /.well-known/oauth-authorization-server, when served, agrees with the discovery document.',
+        reference: 'RFC 8414 §3, §5',
+        fix: 'Serve the same issuer and endpoints in both documents, or serve only the OpenID one.',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/checks/catalogue/jwks.ts
+const JWKS_CHECKS = {
     'jwks.reachable': {
         stage: 'jwks',
         level: 'must',
@@ -3948,6 +4191,100 @@ const CATALOGUE = {
         reference: 'RFC 7517 §5',
         fix: 'Return {"keys": [...]} with the public signing keys.',
     },
+    'jwks.no-private-keys': {
+        stage: 'jwks',
+        level: 'must',
+        title: 'No key carries private or symmetric material (d, p, q, dp, dq, qi, oth, k).',
+        reference: 'RFC 7517 §9.3; RFC 7518 §6.2.2, §6.3.2, §6.4',
+        fix: 'Publish only the public members of each key, and no symmetric (oct) keys. Rotate any key that was exposed.',
+    },
+    'jwks.signing-keys': {
+        stage: 'jwks',
+        level: 'must',
+        title: 'The JWKS has at least one public key for verifying signatures (use "sig" or absent).',
+        reference: 'RFC 7517 §4.2; OpenID Connect Core 1.0 §10.1.1',
+        fix: 'Publish the public key your tokens are signed with, with "use": "sig" or no use.',
+    },
+    'jwks.key-ids': {
+        stage: 'jwks',
+        level: 'should',
+        title: 'Every signing key has a kid, and no two share one.',
+        reference: 'RFC 7517 §4.5; OpenID Connect Core 1.0 §10.1',
+        fix: 'Give each signing key its own kid (a thumbprint, RFC 7638, is a good choice).',
+    },
+    'jwks.key-strength': {
+        stage: 'jwks',
+        level: 'must',
+        title: 'RSA keys are at least 2048 bits.',
+        reference: 'RFC 7518 §3.3, §3.5',
+        fix: 'Replace RSA keys shorter than 2048 bits.',
+    },
+    'jwks.keys-importable': {
+        stage: 'jwks',
+        level: 'should',
+        title: 'Every key is a valid public JWK that a JOSE library can import.',
+        reference: 'RFC 7517 §4; RFC 7518 §6',
+        fix: 'Give each key the members its kty requires (RSA: n, e; EC: crv, x, y; OKP: crv, x).',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/checks/catalogue/orders-feed.ts
+
+const ORDERS_FEED_CHECKS = {
+    'orders-feed.authorized': {
+        stage: 'orders-feed',
+        level: 'must',
+        title: 'GET the Orders feed with the access token answers 200 with an RPDE page (items, next).',
+        reference: `${OBA} §Orders RPDE feed; RPDE 1.0; RFC 6750 §2.1`,
+        fix: 'Accept access tokens issued by the client credentials grant with scope openactive-ordersfeed on the Orders feed, and return an RPDE page.',
+    },
+    'orders-feed.content-type': {
+        stage: 'orders-feed',
+        level: 'should',
+        title: 'The Orders feed is served as application/vnd.openactive.booking+json; version=1 or application/json.',
+        reference: `${OBA} §Media types`,
+        fix: 'Send Content-Type: application/vnd.openactive.booking+json; version=1.',
+    },
+    'orders-feed.next-page': {
+        stage: 'orders-feed',
+        level: 'should',
+        title: 'The page’s next URL stays on the feed’s origin and answers 200 with the same token.',
+        reference: 'RPDE 1.0; RFC 6750 §2.1',
+        fix: 'Make next an absolute URL on the same origin that accepts the same access token.',
+    },
+    'orders-feed.rejects-no-token': {
+        stage: 'orders-feed',
+        level: 'must',
+        title: 'GET the Orders feed without a token is refused with 401 or 403.',
+        reference: `RFC 6750 §3; ${OBA} §Error Model (API authentication)`,
+        fix: 'Require a valid access token on the Orders feed; answer 401 (or 403) without one.',
+    },
+    'orders-feed.rejects-tampered-token': {
+        stage: 'orders-feed',
+        level: 'must',
+        title: 'The access token with one signature byte changed is refused with 401 or 403.',
+        reference: `RFC 6750 §3.1 (invalid_token); ${OBA} §Error Model (InvalidAPITokenError)`,
+        fix: 'Verify the access token’s signature (or look the token up) on every Orders feed request.',
+    },
+    'orders-feed.rejects-expired-token': {
+        stage: 'orders-feed',
+        level: 'must',
+        title: 'The access token with exp moved into the past (signature left as it was) is refused.',
+        reference: `RFC 6750 §3.1 (invalid_token); RFC 7519 §4.1.4; ${OBA} §Error Model (InvalidAPITokenError)`,
+        fix: 'Verify the token’s signature and exp on every Orders feed request.',
+    },
+    'orders-feed.www-authenticate': {
+        stage: 'orders-feed',
+        level: 'should',
+        title: 'A 401 from the Orders feed carries a WWW-Authenticate: Bearer header.',
+        reference: 'RFC 6750 §3; RFC 9110 §11.6.1',
+        fix: 'Send WWW-Authenticate: Bearer (with error="invalid_token" for a bad token) with every 401.',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/checks/catalogue/registration.ts
+
+const REGISTRATION_CHECKS = {
     'registration.skipped': {
         stage: 'registration',
         level: 'info',
@@ -3965,16 +4302,65 @@ const CATALOGUE = {
     'registration.status-created': {
         stage: 'registration',
         level: 'should',
+        strict: true,
         title: 'A successful registration answers 201 Created.',
-        reference: 'RFC 7591 §3.2.1; OpenID Connect Dynamic Client Registration 1.0 §3.2 (the OpenActive test suite requires 201)',
+        reference: `RFC 7591 §3.2.1; ${OIDC_REGISTRATION} §3.2 (the OpenActive test suite requires 201)`,
         fix: 'Answer 201 Created to a successful registration.',
     },
+    'registration.secret-expiry': {
+        stage: 'registration',
+        level: 'should',
+        strict: true,
+        title: 'client_secret_expires_at is returned with the secret (0 when it never expires).',
+        reference: 'RFC 7591 §3.2.1',
+        fix: 'Return client_secret_expires_at: the secret’s expiry in seconds since the epoch, or 0.',
+    },
+    'registration.metadata-echoed': {
+        stage: 'registration',
+        level: 'should',
+        title: 'The response returns the registered metadata, still granting client_credentials and the scope.',
+        reference: 'RFC 7591 §3.2.1',
+        fix: 'Return all registered metadata; keep client_credentials and openactive-ordersfeed, which booking partners need for the Orders feed.',
+    },
+    'registration.no-store': {
+        stage: 'registration',
+        level: 'should',
+        title: 'The response, which carries a secret, has Cache-Control: no-store.',
+        reference: 'RFC 7591 §3.2.1; RFC 6749 §5.1',
+        fix: 'Send Cache-Control: no-store (and Pragma: no-cache) with registration responses.',
+    },
+    'registration.requires-token': {
+        stage: 'registration',
+        level: 'must',
+        title: 'A registration without an initial access token is refused.',
+        reference: 'RFC 7591 §3; RFC 6750 §3.1',
+        fix: 'Require a valid initial access token on the registration endpoint: answer 401 without one.',
+    },
+    'registration.rejects-invalid-token': {
+        stage: 'registration',
+        level: 'must',
+        title: 'A registration with a wrong initial access token is refused.',
+        reference: 'RFC 7591 §3; RFC 6750 §3.1',
+        fix: 'Check the initial access token: answer 401 with error="invalid_token" to a wrong one.',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/checks/catalogue/token.ts
+
+const TOKEN_CHECKS = {
     'token.succeeded': {
         stage: 'token',
         level: 'must',
         title: 'POST token_endpoint with grant_type=client_credentials and client_secret_basic answers 200 with a JSON access_token.',
         reference: 'RFC 6749 §4.4.2, §4.4.3, §5.1, §2.3.1',
-        fix: 'Accept the client credentials grant for the registered client, decoding the form-urlencoded Basic credentials, and return the token as JSON.',
+        fix: 'Accept the client credentials grant with HTTP Basic authentication, form-urldecoding the user name and password (RFC 6749 §2.3.1), and return the token as JSON.',
+    },
+    'token.content-type': {
+        stage: 'token',
+        level: 'must',
+        title: 'The token response is application/json.',
+        reference: 'RFC 6749 §5.1',
+        fix: 'Send Content-Type: application/json with token responses.',
     },
     'token.token-type': {
         stage: 'token',
@@ -3990,84 +4376,91 @@ const CATALOGUE = {
         reference: 'RFC 6749 §3.3, §5.1',
         fix: 'Return the granted scope as a space-delimited string, or leave it out when it equals the requested one.',
     },
-    'access-token.format': {
-        stage: 'access-token',
-        level: 'info',
-        title: 'The access token is a JWT (signed JWS) or an opaque token; OpenActive allows both.',
-        reference: `RFC 6749 §1.4; RFC 9068 §1; ${OBA} (Access Token claims)`,
-        fix: 'Nothing to fix: the JWT checks apply only to JWT access tokens.',
-    },
-    'access-token.signature': {
-        stage: 'access-token',
+    'token.expires-in-type': {
+        stage: 'token',
         level: 'must',
-        title: 'The JWT access token is signed with an asymmetric algorithm by a key in the JWKS, and the signature verifies.',
-        reference: 'RFC 9068 §4; RFC 7515 §5.2; RFC 8725 §3.1, §3.2',
-        fix: 'Sign access tokens with a key published in jwks_uri (matching kid), using RS256 or another asymmetric algorithm.',
+        title: 'expires_in, when present, is a JSON number.',
+        reference: 'RFC 6749 §5.1, Appendix A.14',
+        fix: 'Return expires_in as a number of seconds, not a string.',
     },
-    'access-token.key-id': {
-        stage: 'access-token',
+    'token.expires-in': {
+        stage: 'token',
         level: 'should',
-        title: 'The JWT header names its key (kid) whenever the JWKS has more than one key it could be.',
-        reference: 'RFC 7515 §4.1.4; RFC 7517 §4.5; OpenID Connect Core 1.0 §10.1',
-        fix: 'Give every signing key a kid in the JWKS and put it in the token header.',
+        title: 'expires_in is present and at most 900 seconds (OpenActive recommends 15 minutes).',
+        reference: `RFC 6749 §5.1; ${OBA} §OAuth Flows and Scopes`,
+        fix: 'Issue Orders feed access tokens for 15 minutes and say so in expires_in.',
     },
-    'access-token.typ': {
-        stage: 'access-token',
+    'token.no-refresh-token': {
+        stage: 'token',
         level: 'should',
-        title: 'The JWT header typ is at+jwt (or application/at+jwt, in any case).',
-        reference: 'RFC 9068 §2.1, §4; RFC 7515 §4.1.9',
-        fix: 'Set the access token’s typ header to at+jwt.',
+        title: 'No refresh_token is issued to the client credentials grant.',
+        reference: 'RFC 6749 §4.4.3',
+        fix: 'Do not issue refresh tokens for client credentials: the client can ask again.',
     },
-    'access-token.issuer': {
-        stage: 'access-token',
-        level: 'must',
-        title: 'The iss claim is identical to the issuer.',
-        reference: 'RFC 9068 §2.2, §4; RFC 7519 §4.1.1',
-        fix: 'Issue access tokens whose iss is exactly the issuer in the discovery document.',
-    },
-    'access-token.time': {
-        stage: 'access-token',
-        level: 'must',
-        title: 'exp is in the future; nbf and iat are not in the future (60 s leeway).',
-        reference: 'RFC 7519 §4.1.4–§4.1.6; RFC 9068 §2.2, §4',
-        fix: 'Check the server clock (NTP) and the token lifetime.',
-    },
-    'access-token.client-id': {
-        stage: 'access-token',
-        level: 'must',
-        title: 'client_id, and https://openactive.io/clientId when present, equal the client’s id.',
-        reference: `RFC 9068 §2.2; ${OBA} (Access Token claims)`,
-        fix: 'Put the authenticated client’s id in client_id (and https://openactive.io/clientId).',
-    },
-    'access-token.scope': {
-        stage: 'access-token',
-        level: 'must',
-        title: 'The scope claim grants the requested scope.',
-        reference: 'RFC 9068 §2.2.3; RFC 8693 §4.2',
-        fix: 'Include the granted scope in the scope claim.',
-    },
-    'access-token.scope-format': {
-        stage: 'access-token',
+    'token.no-store': {
+        stage: 'token',
         level: 'should',
-        title: 'The scope claim is a space-delimited string, not a JSON array.',
-        reference: 'RFC 9068 §2.2.3; RFC 8693 §4.2',
-        fix: 'Emit scope as one space-delimited string (IdentityServer4 emits an array by default).',
+        title: 'The token response has Cache-Control: no-store.',
+        reference: 'RFC 6749 §5.1',
+        fix: 'Send Cache-Control: no-store (and Pragma: no-cache) with token responses.',
     },
-    'orders-feed.authorized': {
-        stage: 'orders-feed',
-        level: 'must',
-        title: 'GET the Orders feed with the access token answers 200 with an RPDE page (items, next).',
-        reference: `${OBA} (Orders RPDE feed); RPDE 1.0; RFC 6750 §2.1`,
-        fix: 'Accept access tokens issued by the client credentials grant with scope openactive-ordersfeed on the Orders feed, and return an RPDE page.',
+    'token.client-secret-post': {
+        stage: 'token',
+        level: 'should',
+        title: 'client_secret_post, when advertised, works too.',
+        reference: 'RFC 6749 §2.3.1; OpenID Connect Core 1.0 §9',
+        fix: 'Accept client_id and client_secret in the form body, or stop advertising client_secret_post.',
     },
-    'orders-feed.rejects-no-token': {
-        stage: 'orders-feed',
+    'token.rejects-wrong-secret': {
+        stage: 'token',
         level: 'must',
-        title: 'GET the Orders feed without a token is refused with 401 or 403.',
-        reference: `RFC 6750 §3; ${OBA} (Error Model, API authentication)`,
-        fix: 'Require a valid access token on the Orders feed; answer 401 (or 403) without one.',
+        title: 'A wrong client secret gets no access token.',
+        reference: 'RFC 6749 §5.2, §2.3.1',
+        fix: 'Authenticate the client: refuse a wrong secret with 401 invalid_client.',
+    },
+    'token.invalid-client-error': {
+        stage: 'token',
+        level: 'should',
+        title: 'A wrong client secret is refused with 401, error "invalid_client" and a WWW-Authenticate header.',
+        reference: 'RFC 6749 §5.2',
+        fix: 'Answer 401 with WWW-Authenticate: Basic and {"error": "invalid_client"}.',
+    },
+    'token.scope-not-escalated': {
+        stage: 'token',
+        level: 'must',
+        title: 'The client credentials grant never grants openactive-openbooking to a client registered for the Orders feed.',
+        reference: `RFC 6749 §3.3, §5.2 (invalid_scope); ${OBA} §OAuth Flows and Scopes`,
+        fix: 'Grant only the scopes the client was registered for; refuse others with 400 invalid_scope or leave them out.',
+    },
+    'token.get-rejected': {
+        stage: 'token',
+        level: 'should',
+        title: 'A GET to the token endpoint is refused: only POST is allowed.',
+        reference: 'RFC 6749 §3.2',
+        fix: 'Answer 405 (or 400) to GET on the token endpoint.',
     },
 };
+
+;// CONCATENATED MODULE: ./src/checks/catalogue.ts
+
+
+
+
+
+
+/** Every check the tool performs, by stable id, in report order. */
+const CATALOGUE = {
+    ...DISCOVERY_CHECKS,
+    ...JWKS_CHECKS,
+    ...REGISTRATION_CHECKS,
+    ...TOKEN_CHECKS,
+    ...ACCESS_TOKEN_CHECKS,
+    ...ORDERS_FEED_CHECKS,
+};
+/** A check's definition, typed as the general shape (optional fields visible). */
+function definition(id) {
+    return CATALOGUE[id];
+}
 /** The ids of one stage's checks, in report order. */
 function checksOfStage(stage) {
     return Object.keys(CATALOGUE).filter((id) => CATALOGUE[id].stage === stage);
@@ -4076,18 +4469,21 @@ function checksOfStage(stage) {
 function passed(id, message) {
     return make(id, 'pass', message);
 }
-/** A check did not hold: a failure for a `must`, a warning for a `should`. */
+/**
+ * A check did not hold: a failure for a `must`, a warning for a `should`; an `info` check only
+ * reports, so it passes with the message.
+ */
 function violated(id, message) {
     const level = CATALOGUE[id].level;
     return make(id, level === 'must' ? 'fail' : level === 'should' ? 'warn' : 'pass', message);
 }
-/** A check could not be performed; the message says why. */
+/** A check could not be performed, or does not apply; the message says why. */
 function skipped(id, message) {
     return make(id, 'skip', message);
 }
 function make(id, status, message) {
-    const { stage, level, reference } = CATALOGUE[id];
-    return { id, stage, level, status, message, reference };
+    const { stage, level, reference, fix } = CATALOGUE[id];
+    return { id, stage, level, status, message, reference, fix };
 }
 
 ;// CONCATENATED MODULE: external "node:tls"
@@ -13232,6 +13628,8 @@ const TOOL = { name: 'openactive-auth-check', version: '0.1.0' };
 
 
 
+/** The most of a response body the tool reads. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /**
  * The one HTTP client: every request the tool makes goes through it and is recorded.
  *
@@ -13270,18 +13668,32 @@ class HttpClient {
             startedAt,
             durationMs: 0,
         };
+        let tooLarge = false;
         try {
-            const response = await this.#got(request.url, {
+            const pending = this.#got(request.url, {
                 method: request.method,
                 headers: request.headers,
                 body: request.body,
             });
+            // A server must not be able to fill our memory: stop reading past the cap.
+            pending.on('downloadProgress', ({ transferred }) => {
+                if (transferred > MAX_BODY_BYTES && !tooLarge) {
+                    tooLarge = true;
+                    pending.cancel();
+                }
+            });
+            const response = await pending;
             exchange.status = response.statusCode;
             exchange.responseHeaders = { ...response.headers };
             exchange.responseBody = response.body;
         }
         catch (error) {
-            exchange.error = describeError(error);
+            exchange.error = tooLarge
+                ? {
+                    code: 'ERR_BODY_TOO_LARGE',
+                    message: `the response exceeded ${MAX_BODY_BYTES / 1024 / 1024} MiB and was not read further`,
+                }
+                : describeError(error);
         }
         exchange.durationMs = Math.round(performance.now() - started);
         this.exchanges.push(exchange);
@@ -13311,6 +13723,7 @@ function describeError(error) {
 ;// CONCATENATED MODULE: ./src/report/model.ts
 
 
+
 /**
  * Builds the report and decides the verdict: a failure always fails the run; a warning fails it
  * only with `fail-on: warning`. Everything that came from the server or the inputs passes
@@ -13318,7 +13731,10 @@ function describeError(error) {
  */
 function buildReport(input) {
     const redact = (text) => input.secrets.redact(text);
-    const checks = input.findings.map((finding) => ({ ...finding, message: redact(finding.message) }));
+    const checks = input.findings.map((finding) => ({
+        ...applyStrict(finding, input.config.strict),
+        message: redact(finding.message),
+    }));
     const exchanges = input.exchanges.map((exchange) => redactExchange(exchange, redact));
     const failures = checks.filter((check) => check.status === 'fail').length;
     const warnings = checks.filter((check) => check.status === 'warn').length;
@@ -13341,6 +13757,12 @@ function buildReport(input) {
         checks,
         exchanges,
     };
+}
+/** Under `strict`, a warning from a check marked strict in the catalogue is a failure. */
+function applyStrict(finding, strict) {
+    if (!strict || finding.status !== 'warn' || !definition(finding.id).strict)
+        return finding;
+    return { ...finding, level: 'must', status: 'fail' };
 }
 /** A stage's status: its worst finding (fail, then warn, then pass); skip when nothing ran. */
 function stageStatus(findings) {
@@ -13383,9 +13805,8 @@ class Secrets {
         if (!value)
             return;
         for (const form of spellings(value)) {
-            // Very short fragments would redact ordinary words; a secret that short is a finding
-            // of its own, not something to hide letter by letter.
-            if (form.length < 4 || this.#values.has(form))
+            // Shorter fragments would redact ordinary letters all over a report.
+            if (form.length < MIN_LENGTH || this.#values.has(form))
                 continue;
             this.#values.add(form);
             this.#onAdd(form);
@@ -13395,15 +13816,42 @@ class Secrets {
     addBasic(clientId, clientSecret) {
         this.add(basicCredentials(clientId, clientSecret));
     }
-    /** The text with every known secret replaced by a marker. */
+    /**
+     * The text with every known secret replaced by a marker, including the start of a secret that
+     * a message cut short ("…").
+     */
     redact(text) {
         let out = text;
         // Longest first, so that a secret containing another is replaced whole.
         const values = [...this.#values].sort((a, b) => b.length - a.length);
         for (const value of values)
-            out = out.split(value).join('[REDACTED]');
+            out = out.split(value).join(REDACTED);
+        if (!out.includes(ELLIPSIS))
+            return out;
+        for (const value of values)
+            out = redactCutPrefix(out, value);
         return out;
     }
+}
+const REDACTED = '[REDACTED]';
+const ELLIPSIS = '…';
+const MIN_LENGTH = 3;
+/** Replaces a secret's first characters where a cut (an ellipsis) ends them. */
+function redactCutPrefix(text, secret) {
+    let out = '';
+    let rest = text;
+    for (let at = rest.indexOf(ELLIPSIS); at !== -1; at = rest.indexOf(ELLIPSIS)) {
+        let before = rest.slice(0, at);
+        for (let length = Math.min(secret.length - 1, before.length); length >= MIN_LENGTH; length--) {
+            if (before.endsWith(secret.slice(0, length))) {
+                before = `${before.slice(0, -length)}${REDACTED}`;
+                break;
+            }
+        }
+        out += `${before}${ELLIPSIS}`;
+        rest = rest.slice(at + ELLIPSIS.length);
+    }
+    return out + rest;
 }
 /**
  * `client_secret_basic` credentials: id and secret form-urlencoded, joined by ":", then base64.
@@ -13413,13 +13861,295 @@ function basicCredentials(clientId, clientSecret) {
     const encode = (value) => new URLSearchParams({ v: value }).toString().slice(2);
     return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
 }
+/** The ways a secret can be written in a header, a form, a URL, JSON or HTML. */
 function spellings(value) {
+    const json = JSON.stringify(value).slice(1, -1);
     return [
         value,
-        JSON.stringify(value).slice(1, -1),
+        json,
+        json.replace(/\//g, '\\/'), // PHP escapes "/"
+        // System.Text.Json (.NET) escapes HTML-sensitive characters and "+" as \uXXXX.
+        json.replace(/[+<>&'`]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
         encodeURIComponent(value),
         new URLSearchParams({ v: value }).toString().slice(2),
+        value.replace(/[&<>"']/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[char]};`),
+        Buffer.from(value).toString('base64'),
     ];
+}
+
+;// CONCATENATED MODULE: ./src/checks/headers.ts
+
+
+/** A response carrying a secret must not be cached (RFC 6749 §5.1; RFC 7591 §3.2.1). */
+function checkNoStore(exchange, id) {
+    const cacheControl = header(exchange, 'cache-control');
+    const directives = (cacheControl ?? '')
+        .toLowerCase()
+        .split(',')
+        .map((item) => item.trim());
+    if (directives.includes('no-store'))
+        return passed(id, `Cache-Control is ${JSON.stringify(cacheControl)}.`);
+    const seen = cacheControl === undefined ? 'absent' : JSON.stringify(cacheControl);
+    return violated(id, `Cache-Control is ${seen}; a response carrying a secret needs no-store.`);
+}
+
+;// CONCATENATED MODULE: ./src/checks/token.ts
+
+
+
+/** The syntax of a Bearer token in an Authorization header (RFC 6750 §2.1). */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/** OpenActive recommends 15-minute access tokens. */
+const RECOMMENDED_LIFETIME_SECONDS = 900;
+/** Checks a client credentials token response. */
+function checkTokenResponse(exchange, scope) {
+    const body = exchange.status === 200 ? parseJson(exchange.responseBody) : undefined;
+    if (exchange.status !== 200) {
+        const message = `The client credentials grant was refused: ${describeResponse(exchange)}.`;
+        return { findings: [violated('token.succeeded', message)] };
+    }
+    if (!isJsonObject(body)) {
+        const message = `The token endpoint answered 200, but the body is not a JSON object: ${excerpt(exchange.responseBody)}.`;
+        return { findings: [violated('token.succeeded', message)] };
+    }
+    const accessToken = body.access_token;
+    if (accessToken === undefined || accessToken === '' || accessToken === null) {
+        const errorBody = typeof body.error === 'string'
+            ? ' Error responses must use 400 (or 401 for invalid_client with Basic authentication), RFC 6749 §5.2.'
+            : '';
+        const message = `The token endpoint returned 200 without access_token; body: ${excerpt(exchange.responseBody)}.${errorBody}`;
+        return { findings: [violated('token.succeeded', message)] };
+    }
+    // Not shown: whatever it holds may be a credential.
+    if (typeof accessToken !== 'string') {
+        const message = `access_token is a JSON ${Array.isArray(accessToken) ? 'array' : typeof accessToken}, not a string (RFC 6749 §5.1).`;
+        return { findings: [violated('token.succeeded', message)] };
+    }
+    if (!B64TOKEN.test(accessToken)) {
+        const message = 'access_token has characters that cannot be sent as a Bearer token (RFC 6750 §2.1 b64token: letters, digits and - . _ ~ + / then =).';
+        return { findings: [violated('token.succeeded', message)] };
+    }
+    return {
+        findings: [
+            passed('token.succeeded', 'The client credentials grant returned an access token.'),
+            checkContentType(exchange),
+            checkTokenType(body.token_type),
+            checkScope(body.scope, scope),
+            ...checkExpiresIn(body.expires_in),
+            body.refresh_token === undefined
+                ? passed('token.no-refresh-token', 'No refresh_token was issued.')
+                : violated('token.no-refresh-token', 'A refresh_token was issued to the client credentials grant.'),
+            checkNoStore(exchange, 'token.no-store'),
+        ],
+        accessToken,
+        expiresIn: typeof body.expires_in === 'number' ? body.expires_in : undefined,
+        refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : undefined,
+    };
+}
+function checkContentType(exchange) {
+    const type = mediaType(exchange);
+    if (type === 'application/json')
+        return passed('token.content-type', `Served as ${shown(type)}.`);
+    const also = isJsonMediaType(type) ? '' : '; the body parsed as JSON';
+    return violated('token.content-type', `The token response must be application/json (got ${shown(type)})${also}.`);
+}
+function checkTokenType(tokenType) {
+    if (typeof tokenType === 'string' && tokenType.toLowerCase() === 'bearer') {
+        return passed('token.token-type', `token_type is ${shown(tokenType)}.`);
+    }
+    return violated('token.token-type', `token_type is ${shown(tokenType)}; it must be Bearer.`);
+}
+function checkScope(scope, requested) {
+    if (scope === undefined) {
+        return passed('token.scope', 'scope is absent, which means the requested scope was granted (RFC 6749 §5.1).');
+    }
+    if (typeof scope !== 'string') {
+        const found = Array.isArray(scope)
+            ? ` It lists ${scope.map((item) => shown(item)).join(', ')}.`
+            : '';
+        const got = Array.isArray(scope) ? 'JSON array' : shown(scope);
+        return violated('token.scope', `scope must be a space-delimited string (got ${got}).${found}`);
+    }
+    const missing = requested.split(' ').filter((token) => !scope.split(' ').includes(token));
+    if (missing.length > 0) {
+        return violated('token.scope', `scope is ${shown(scope)}; it does not grant ${shown(missing.join(' '))}.`);
+    }
+    return passed('token.scope', `scope is ${shown(scope)}.`);
+}
+function checkExpiresIn(expiresIn) {
+    if (expiresIn === undefined) {
+        return [
+            passed('token.expires-in-type', 'expires_in is absent.'),
+            violated('token.expires-in', 'expires_in is absent: partners cannot tell when to ask for a new token.'),
+        ];
+    }
+    if (typeof expiresIn !== 'number') {
+        return [
+            violated('token.expires-in-type', `expires_in is ${shown(expiresIn)}, a ${typeof expiresIn}; it must be a JSON number.`),
+            skipped('token.expires-in', 'Not checked: expires_in is not a number.'),
+        ];
+    }
+    const type = passed('token.expires-in-type', `expires_in is the number ${expiresIn}.`);
+    if (expiresIn > RECOMMENDED_LIFETIME_SECONDS) {
+        const message = `expires_in is ${expiresIn} s; OpenActive recommends at most ${RECOMMENDED_LIFETIME_SECONDS} s (15 minutes).`;
+        return [type, violated('token.expires-in', message)];
+    }
+    return [type, passed('token.expires-in', `expires_in is ${expiresIn} s.`)];
+}
+/**
+ * The diagnosis when RFC 6749 form-urlencoded Basic credentials were refused: was it the
+ * encoding? `raw` is the same request with the unencoded credentials (RFC 7617 only).
+ */
+function diagnoseBasicEncoding(spec, raw) {
+    if (raw.status !== 200 || !isJsonObject(parseJson(raw.responseBody)))
+        return undefined;
+    return violated('token.succeeded', `The server rejected RFC 6749 §2.3.1 form-urlencoded Basic credentials (${describeResponse(spec)}) ` +
+        'but accepted unencoded ones; the server must form-urldecode the user name and password.');
+}
+/** Checks the answer to the client credentials grant with a wrong client secret. */
+function checkWrongSecret(exchange) {
+    const body = parseJson(exchange.responseBody);
+    const token = isJsonObject(body) ? body.access_token : undefined;
+    if (exchange.status === 200 && typeof token === 'string' && token !== '') {
+        return [
+            violated('token.rejects-wrong-secret', 'A wrong client secret got an access token: the client is not authenticated.'),
+            skipped('token.invalid-client-error', 'Not applicable: the wrong secret was not refused.'),
+        ];
+    }
+    const refused = passed('token.rejects-wrong-secret', `A wrong client secret got no access token (${exchange.error ? exchange.error.code : `HTTP ${exchange.status}`}).`);
+    const error = isJsonObject(body) ? body.error : undefined;
+    const challenge = header(exchange, 'www-authenticate');
+    const problems = [];
+    if (exchange.status !== 401)
+        problems.push(`status ${exchange.status ?? exchange.error?.code}`);
+    if (error !== 'invalid_client')
+        problems.push(`error ${shown(error)}`);
+    if (!challenge)
+        problems.push('no WWW-Authenticate header');
+    if (problems.length === 0) {
+        return [
+            refused,
+            passed('token.invalid-client-error', `Refused with 401 invalid_client and WWW-Authenticate: ${challenge}.`),
+        ];
+    }
+    const message = `A wrong client secret was refused with ${problems.join(', ')}; RFC 6749 §5.2 specifies 401, error "invalid_client" and WWW-Authenticate.`;
+    return [refused, violated('token.invalid-client-error', message)];
+}
+/**
+ * Checks the answer to a client credentials request for openactive-openbooking by a client
+ * registered for the Orders feed: refused, or narrowed, never granted. `claims` are the
+ * token's claims when it is a JWT, consulted when the response omits scope.
+ */
+function checkScopeEscalation(exchange, probeScope, claims) {
+    const id = 'token.scope-not-escalated';
+    if (exchange.error || (exchange.status ?? 0) >= 500) {
+        return skipped(id, `Could not tell: ${describeResponse(exchange)}.`);
+    }
+    const body = parseJson(exchange.responseBody);
+    const token = isJsonObject(body) ? body.access_token : undefined;
+    if (exchange.status !== 200 || typeof token !== 'string' || token === '') {
+        const error = isJsonObject(body) && typeof body.error === 'string' ? ` ${body.error}` : '';
+        return passed(id, `A request for ${probeScope} was refused (HTTP ${exchange.status}${error}).`);
+    }
+    const stated = isJsonObject(body) ? body.scope : undefined;
+    const source = stated ?? claims?.scope;
+    const granted = typeof source === 'string'
+        ? source.split(' ')
+        : Array.isArray(source)
+            ? source.map(String)
+            : [probeScope];
+    if (granted.includes(probeScope)) {
+        const how = stated === undefined && claims?.scope === undefined
+            ? ' (the response names no scope, so the requested one was granted)'
+            : '';
+        return violated(id, `A request for ${probeScope} by the Orders feed client was granted${how}.`);
+    }
+    return passed(id, `A request for ${probeScope} was narrowed to ${shown(granted.join(' '))}.`);
+}
+/** Checks the answer to a GET on the token endpoint. */
+function checkGetRejected(exchange) {
+    const status = exchange.status;
+    if (status !== undefined && status >= 400 && status < 500) {
+        return passed('token.get-rejected', `GET was refused with ${status}.`);
+    }
+    return violated('token.get-rejected', `GET on the token endpoint got ${describeResponse(exchange)}; only POST is allowed.`);
+}
+
+;// CONCATENATED MODULE: ./src/checks/access-token-claims.ts
+
+
+
+/** How far exp − iat may differ from expires_in: the time the response took to arrive, and more. */
+const LIFETIME_TOLERANCE_SECONDS = 60;
+/** Claims of an ID token or about a person, which an access token for the Orders feed should not carry. */
+const PERSONAL_CLAIMS = [
+    'name',
+    'given_name',
+    'family_name',
+    'email',
+    'phone_number',
+    'address',
+    'birthdate',
+    'nonce',
+    'at_hash',
+    'auth_time',
+];
+const SELLER_ID = 'https://openactive.io/sellerId';
+/** Whether the token's alg is one the discovery document advertises for signing. */
+function checkAlgAdvertised(header, advertised) {
+    if (!Array.isArray(advertised)) {
+        return skipped('access-token.alg-advertised', 'Not checked: id_token_signing_alg_values_supported is not an array.');
+    }
+    if (advertised.includes(header.alg)) {
+        return passed('access-token.alg-advertised', `alg ${shown(header.alg)} is advertised.`);
+    }
+    return violated('access-token.alg-advertised', `alg ${shown(header.alg)} is not in id_token_signing_alg_values_supported ${shown(advertised)}.`);
+}
+function checkAudience(claims) {
+    const aud = claims.aud;
+    const present = (typeof aud === 'string' && aud !== '') || (Array.isArray(aud) && aud.length > 0);
+    if (present)
+        return passed('access-token.audience', `aud is ${shown(aud)}.`);
+    return violated('access-token.audience', `aud is ${shown(aud)}; RFC 9068 §2.2 requires the intended resource server.`);
+}
+function checkRequiredClaims(claims) {
+    const missing = ['sub', 'jti', 'iat'].filter((name) => claims[name] === undefined);
+    if (missing.length === 0)
+        return passed('access-token.required-claims', 'sub, jti and iat are present.');
+    return violated('access-token.required-claims', `Missing ${missing.join(', ')} (RFC 9068 §2.2).`);
+}
+/** exp − iat against expires_in, and the lifetime against OpenActive's 15 minutes. */
+function checkLifetime(claims, expiresIn) {
+    const { exp, iat } = claims;
+    if (typeof exp !== 'number' || typeof iat !== 'number') {
+        if (expiresIn === undefined)
+            return skipped('access-token.lifetime', 'Not checked: neither exp − iat nor expires_in is known.');
+    }
+    const lifetime = typeof exp === 'number' && typeof iat === 'number' ? exp - iat : expiresIn;
+    const problems = [];
+    if (typeof exp === 'number' && typeof iat === 'number' && expiresIn !== undefined) {
+        if (Math.abs(exp - iat - expiresIn) > LIFETIME_TOLERANCE_SECONDS) {
+            problems.push(`exp − iat is ${exp - iat} s but expires_in said ${expiresIn} s`);
+        }
+    }
+    if (lifetime !== undefined && lifetime > RECOMMENDED_LIFETIME_SECONDS) {
+        problems.push(`the token lives ${lifetime} s; OpenActive recommends at most ${RECOMMENDED_LIFETIME_SECONDS} s (15 minutes)`);
+    }
+    if (problems.length === 0)
+        return passed('access-token.lifetime', `The token lives ${lifetime} s.`);
+    const text = problems.join('; ');
+    return violated('access-token.lifetime', `${text.charAt(0).toUpperCase()}${text.slice(1)}.`);
+}
+function checkClaimsMinimal(claims) {
+    const personal = PERSONAL_CLAIMS.filter((name) => claims[name] !== undefined);
+    const notes = [];
+    if (personal.length > 0)
+        notes.push(`personal or ID-token claims: ${personal.join(', ')}`);
+    if (claims[SELLER_ID] !== undefined)
+        notes.push(`${SELLER_ID}, though the Orders feed is not seller-specific`);
+    if (notes.length === 0)
+        return passed('access-token.claims-minimal', 'No personal, ID-token or seller claims.');
+    return violated('access-token.claims-minimal', `The access token carries ${notes.join('; ')}.`);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
@@ -14202,6 +14932,7 @@ async function compactVerify(jws, key, options) {
 
 ;// CONCATENATED MODULE: ./src/checks/keys.ts
 
+
 /** Algorithms a booking partner can verify with a public key. */
 const KEY_TYPE_OF_ALG = {
     RS256: 'RSA',
@@ -14216,10 +14947,18 @@ const KEY_TYPE_OF_ALG = {
     EdDSA: 'OKP',
     Ed25519: 'OKP',
 };
+const MAX_CANDIDATES = 10;
+/** JWK members that hold private or symmetric key material (RFC 7518 §6). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** The key without its private members: what a verifier should import. */
+function publicMembers(key) {
+    const isPrivate = (name) => PRIVATE_MEMBERS.includes(name);
+    return Object.fromEntries(Object.entries(key).filter(([name]) => !isPrivate(name)));
+}
 /** Why an `alg` cannot be accepted for a token a partner verifies, or undefined if it can. */
 function algProblem(alg) {
     if (typeof alg !== 'string')
-        return `the header has no alg (${JSON.stringify(alg)})`;
+        return `the header has no alg (${shown(alg)})`;
     if (alg.toLowerCase() === 'none')
         return 'alg is "none": the token is not signed at all';
     if (/^HS/i.test(alg)) {
@@ -14264,7 +15003,7 @@ async function verifyWithKeySet(token, header, jwks) {
     const alg = String(header.alg);
     const candidates = candidateKeys(jwks.keys, alg, header.kid);
     if (candidates.length === 0) {
-        const kids = jwks.keys.map((key) => String(key.kid ?? '(no kid)')).join(', ') || 'none';
+        const kids = listed(jwks.keys.map((key) => shown(key.kid ?? '(no kid)'))) || 'none';
         const wanted = typeof header.kid === 'string' ? `kid ${JSON.stringify(header.kid)} and ` : '';
         return {
             verified: false,
@@ -14273,7 +15012,8 @@ async function verifyWithKeySet(token, header, jwks) {
         };
     }
     const reasons = [];
-    for (const key of candidates) {
+    // Enough for any real key rotation; a token without kid against a huge JWKS stays bounded.
+    for (const key of candidates.slice(0, MAX_CANDIDATES)) {
         const problem = publicKeyProblem(key);
         if (problem) {
             reasons.push(problem);
@@ -14281,7 +15021,7 @@ async function verifyWithKeySet(token, header, jwks) {
         }
         const name = typeof key.kid === 'string' ? `key ${key.kid}` : 'a key without kid';
         try {
-            const publicKey = await importJWK(key, alg);
+            const publicKey = await importJWK(publicMembers(key), alg);
             await compactVerify(token, publicKey, { algorithms: [alg] });
             return {
                 verified: true,
@@ -14293,7 +15033,7 @@ async function verifyWithKeySet(token, header, jwks) {
             reasons.push(`${name}: ${joseReason(error)}`);
         }
     }
-    return { verified: false, candidates: candidates.length, reason: reasons.join('; ') };
+    return { verified: false, candidates: candidates.length, reason: listed(reasons, '; ') };
 }
 function joseReason(error) {
     const code = error.code;
@@ -14302,114 +15042,104 @@ function joseReason(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/checks/response.ts
-/** The body parsed as JSON, or undefined when it is not JSON. */
-function parseJson(body) {
-    try {
-        return JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isJsonObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** A response header's value, joined when repeated. */
-function header(exchange, name) {
-    const value = exchange.responseHeaders[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(', ') : value;
-}
-/** The media type without parameters, lower-cased (RFC 9110 §8.3.1). */
-function mediaType(exchange) {
-    return header(exchange, 'content-type')?.split(';')[0]?.trim().toLowerCase() || undefined;
-}
-/** True for application/json and any application/*+json type. */
-function isJsonMediaType(type) {
-    return type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type ?? '');
-}
-/** The first characters of a body on one line, for a message. */
-function excerpt(body, max = 200) {
-    const line = body.replace(/\s+/g, ' ').trim();
-    if (line === '')
-        return '(empty body)';
-    return line.length > max ? `${line.slice(0, max)}…` : line;
-}
-/**
- * What went wrong with a request, in one phrase: the network error, or the status and body.
- * Used when a check needed a particular status and got something else.
- */
-function describeResponse(exchange) {
-    if (exchange.error)
-        return `could not get a response from ${exchange.url}: ${exchange.error.message}`;
-    const location = header(exchange, 'location');
-    const redirect = location ? ` redirecting to ${location}` : '';
-    return `HTTP ${exchange.status}${redirect}; body: ${excerpt(exchange.responseBody)}`;
-}
-/** A value as it appears in a message: strings quoted, others as JSON. */
-function shown(value) {
-    if (value === undefined)
-        return '(absent)';
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
 ;// CONCATENATED MODULE: ./src/checks/access-token.ts
+
 
 
 
 /** Clock skew tolerated on exp, nbf and iat. */
 const LEEWAY_SECONDS = 60;
 /**
- * Decodes a compact JWS without verifying it. Undefined when the token is not a JWT, which is
- * allowed: OpenActive access tokens may be opaque.
+ * Tells a JWT from an opaque token (OpenActive allows both) without verifying anything. A token
+ * of three dot-separated parts whose first part starts like base64 of a JSON object ("eyJ") is
+ * taken for a JWT, so a broken JWT is reported as broken, not passed as opaque.
  */
-function decodeJwt(token) {
+function inspectToken(token) {
     const parts = token.split('.');
-    if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part)))
-        return undefined;
-    const decode = (part) => {
-        try {
-            return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-        }
-        catch {
-            return undefined;
-        }
-    };
-    const header = decode(parts[0]);
-    const claims = decode(parts[1]);
-    if (!isJsonObject(header) || typeof header.alg !== 'string' || !isJsonObject(claims))
-        return undefined;
-    return { header, claims };
+    if (parts.length !== 3 || !parts[0].startsWith('eyJ'))
+        return { kind: 'opaque' };
+    // base64url without padding (RFC 7515 §2); an unsigned token has an empty third part.
+    const base64url = /^[A-Za-z0-9_-]*$/;
+    const bad = ['header', 'payload', 'signature'].filter((_, i) => !base64url.test(parts[i]));
+    if (bad.length > 0) {
+        return {
+            kind: 'malformed',
+            problem: `the ${bad.join(' and ')} of the JWT is not unpadded base64url (RFC 7515 §2, §7.1)`,
+        };
+    }
+    const header = decodePart(parts[0]);
+    if (!isJsonObject(header) || typeof header.alg !== 'string') {
+        return {
+            kind: 'malformed',
+            problem: `the JWT header is not a JSON object with an alg (${shown(header)})`,
+        };
+    }
+    const claims = decodePart(parts[1]);
+    if (!isJsonObject(claims)) {
+        return {
+            kind: 'malformed',
+            problem: `the JWT payload is not a JSON object of claims (${shown(claims)})`,
+        };
+    }
+    return { kind: 'jwt', header, claims };
+}
+/** The header and claims of a well-formed JWT, undefined for anything else. */
+function decodeJwt(token) {
+    const shape = inspectToken(token);
+    return shape.kind === 'jwt' ? { header: shape.header, claims: shape.claims } : undefined;
+}
+function decodePart(part) {
+    try {
+        return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    }
+    catch {
+        return '(not JSON)';
+    }
 }
 /** Checks an access token: its format, then, for a JWT, its signature and claims. */
 async function checkAccessToken(token, context) {
-    const jwt = decodeJwt(token);
-    if (!jwt) {
+    const shape = inspectToken(token);
+    const others = (why) => checksOfStage('access-token')
+        .filter((id) => id !== 'access-token.format' && id !== 'access-token.well-formed')
+        .map((id) => skipped(id, why));
+    if (shape.kind === 'opaque') {
         const why = 'The access token is not a JWT; signature and claim checks were not applied (OpenActive and RFC 6749 do not require JWT access tokens).';
         return [
             passed('access-token.format', why),
-            ...checksOfStage('access-token')
-                .filter((id) => id !== 'access-token.format')
-                .map((id) => skipped(id, 'Not applicable: the access token is opaque.')),
+            skipped('access-token.well-formed', 'Not applicable: the access token is opaque.'),
+            ...others('Not applicable: the access token is opaque.'),
         ];
     }
+    if (shape.kind === 'malformed') {
+        return [
+            passed('access-token.format', 'The access token is meant to be a JWT: its first part starts like a JSON object.'),
+            violated('access-token.well-formed', `The access token is not a well-formed JWT: ${shape.problem}.`),
+            ...others('Not checked: the JWT is malformed.'),
+        ];
+    }
+    const jwt = shape;
     const { header, claims } = jwt;
     return [
         passed('access-token.format', `The access token is a JWT (alg ${shown(header.alg)}, kid ${shown(header.kid)}).`),
+        passed('access-token.well-formed', 'The JWT is well formed: base64url parts, a JSON header and claims.'),
         ...(await checkSignature(token, header, context.jwks)),
+        checkAlgAdvertised(header, context.advertisedAlgs),
         checkType(header),
         checkIssuer(claims, context.issuer),
+        checkAudience(claims),
         checkTime(claims, context),
+        checkLifetime(claims, context.expiresIn),
         checkClientId(claims, context.clientId),
-        ...checkScope(claims, context.scope),
+        checkRequiredClaims(claims),
+        ...access_token_checkScope(claims, context.scope),
+        checkClaimsMinimal(claims),
     ];
 }
 async function checkSignature(token, header, jwks) {
     const problem = algProblem(header.alg);
     if (problem) {
         return [
-            violated('access-token.signature', `${capitalise(problem)}.`),
+            violated('access-token.signature', `The token cannot be verified: ${problem}.`),
             skipKeyId('the token is not signed with a public key'),
         ];
     }
@@ -14426,7 +15156,11 @@ async function checkSignature(token, header, jwks) {
         findings.push(passed('access-token.signature', `The ${header.alg} signature verifies with ${key} from the JWKS.`));
     }
     else {
-        findings.push(violated('access-token.signature', `The signature could not be verified: ${result.reason}.`));
+        const hint = result.candidates > 0 && result.reason.includes('does not verify')
+            ? ' The token was signed with a key that jwks_uri does not publish (a rotated key, or a JWKS serving another key).'
+            : '';
+        const message = `The signature could not be verified: ${result.reason}.${hint}`;
+        findings.push(violated('access-token.signature', message));
     }
     if (typeof header.kid === 'string') {
         findings.push(passed('access-token.key-id', `The header names key ${shown(header.kid)}.`));
@@ -14479,7 +15213,7 @@ function checkTime(claims, context) {
     const clocks = context.serverDate
         ? ` The server’s Date header said ${context.serverDate}; our clock said ${new Date(context.now).toUTCString()}.`
         : '';
-    return violated('access-token.time', `${capitalise(problems.join('; '))} (leeway ${LEEWAY_SECONDS} s).${clocks}`);
+    return violated('access-token.time', `Not valid now: ${problems.join('; ')} (leeway ${LEEWAY_SECONDS} s).${clocks}`);
 }
 function checkClientId(claims, clientId) {
     const openActive = claims['https://openactive.io/clientId'];
@@ -14493,9 +15227,9 @@ function checkClientId(claims, clientId) {
         const also = openActive === undefined ? '' : ', and so is https://openactive.io/clientId';
         return passed('access-token.client-id', `client_id is the client’s id${also}.`);
     }
-    return violated('access-token.client-id', `${capitalise(problems.join('; '))}; the client’s id is ${shown(clientId)}.`);
+    return violated('access-token.client-id', `The token names another client: ${problems.join('; ')}; the client’s id is ${shown(clientId)}.`);
 }
-function checkScope(claims, requested) {
+function access_token_checkScope(claims, requested) {
     const scope = claims.scope;
     const granted = typeof scope === 'string'
         ? scope.split(' ')
@@ -14518,9 +15252,6 @@ function isoTime(seconds) {
     const date = new Date(seconds * 1000);
     return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
 }
-function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 ;// CONCATENATED MODULE: ./src/stages/access-token.ts
 
@@ -14536,10 +15267,123 @@ const accessToken = async ({ config, now }, state) => {
         jwks: state.jwks,
         now: now(),
         serverDate: state.tokenExchange ? header(state.tokenExchange, 'date') : undefined,
+        expiresIn: state.expiresIn,
+        advertisedAlgs: state.metadata?.id_token_signing_alg_values_supported,
     });
 };
 
+;// CONCATENATED MODULE: ./src/checks/discovery-metadata.ts
+
+
+/** Metadata fields that hold endpoint URLs booking partners call. */
+const ENDPOINT_FIELDS = [
+    'jwks_uri',
+    'authorization_endpoint',
+    'token_endpoint',
+    'registration_endpoint',
+    'userinfo_endpoint',
+    'introspection_endpoint',
+    'revocation_endpoint',
+    'end_session_endpoint',
+];
+const OPENACTIVE_SCOPES = [
+    'openid',
+    'openactive-openbooking',
+    'openactive-ordersfeed',
+    'openactive-identity',
+    'offline_access',
+];
+const OPENACTIVE_CLAIMS = [
+    'https://openactive.io/sellerId',
+    'https://openactive.io/sellerName',
+    'https://openactive.io/sellerUrl',
+    'https://openactive.io/sellerLogo',
+    'https://openactive.io/bookingServiceName',
+    'https://openactive.io/bookingServiceUrl',
+];
+/** What the discovery document advertises beyond the required fields. */
+function checkAdvertised(document, issuer) {
+    return [
+        checkEndpointOrigins(document, issuer),
+        checkListed(document, 'grant_types_supported', ['client_credentials'], ['authorization_code', 'implicit']),
+        checkListed(document, 'scopes_supported', OPENACTIVE_SCOPES),
+        checkListed(document, 'token_endpoint_auth_methods_supported', ['client_secret_basic'], ['client_secret_basic']),
+        checkListed(document, 'claims_supported', OPENACTIVE_CLAIMS),
+    ];
+}
+const CHECK_OF_FIELD = {
+    grant_types_supported: 'discovery.grant-types',
+    scopes_supported: 'discovery.scopes',
+    token_endpoint_auth_methods_supported: 'discovery.auth-methods',
+    claims_supported: 'discovery.claims',
+};
+/**
+ * Whether a `*_supported` list names the wanted values. `fallback` is the value the spec gives
+ * an absent field; without one, an absent field names nothing.
+ */
+function checkListed(document, field, wanted, fallback) {
+    const id = CHECK_OF_FIELD[field];
+    const value = document[field];
+    if (value !== undefined && !Array.isArray(value)) {
+        return violated(id, `${field} is ${shown(value)}, not an array.`);
+    }
+    const listed = value ?? fallback ?? [];
+    const missing = wanted.filter((item) => !listed.includes(item));
+    const absent = value === undefined ? ` (absent${fallback ? `, which means ${shown(fallback)}` : ''})` : '';
+    if (missing.length === 0)
+        return passed(id, `${field} lists ${wanted.join(', ')}${absent}.`);
+    return violated(id, `${field}${absent} does not list ${missing.join(', ')}.`);
+}
+/** Reports endpoints that live on another origin than the issuer. */
+function checkEndpointOrigins(document, issuer) {
+    const issuerOrigin = originOf(issuer);
+    const elsewhere = [];
+    for (const field of ENDPOINT_FIELDS) {
+        const origin = originOf(document[field]);
+        if (origin && origin !== issuerOrigin)
+            elsewhere.push(`${field} on ${origin}`);
+    }
+    if (elsewhere.length === 0) {
+        return passed('discovery.endpoint-origins', `Every endpoint is on the issuer’s origin ${issuerOrigin}.`);
+    }
+    return violated('discovery.endpoint-origins', `Endpoints on another origin than the issuer (${issuerOrigin}): ${elsewhere.join('; ')}. Booking partners must be able to reach each.`);
+}
+/** The RFC 8414 metadata URL: the well-known path goes between the host and the issuer's path. */
+function oauthMetadataUrl(issuer) {
+    const url = new URL(issuer);
+    const path = url.pathname.replace(/\/$/, '');
+    return `${url.origin}/.well-known/oauth-authorization-server${path === '/' ? '' : path}`;
+}
+/** Compares the RFC 8414 metadata, when served, with the OpenID discovery document. */
+function checkOauthMetadata(exchange, discovery) {
+    if (exchange.status === 404 || exchange.status === 405 || exchange.status === 410) {
+        return passed('discovery.oauth-metadata', `Not served (${exchange.status}); it is optional.`);
+    }
+    const body = exchange.status === 200 ? parseJson(exchange.responseBody) : undefined;
+    if (!isJsonObject(body)) {
+        const got = exchange.error ? exchange.error.message : `HTTP ${exchange.status}`;
+        return violated('discovery.oauth-metadata', `${exchange.url} did not answer with metadata (${got}).`);
+    }
+    const fields = ['issuer', 'token_endpoint', 'jwks_uri', 'registration_endpoint'];
+    const differ = fields.filter((field) => body[field] !== undefined && body[field] !== discovery[field]);
+    if (differ.length === 0)
+        return passed('discovery.oauth-metadata', 'Served, and it agrees with the discovery document.');
+    const details = differ.map((field) => `${field} ${shown(body[field])} vs ${shown(discovery[field])}`);
+    return violated('discovery.oauth-metadata', `Served, but it disagrees with the discovery document: ${details.join('; ')}.`);
+}
+function originOf(value) {
+    if (typeof value !== 'string')
+        return undefined;
+    try {
+        return new URL(value).origin;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/checks/discovery.ts
+
 
 
 
@@ -14551,17 +15395,6 @@ const REQUIRED_METADATA = [
     'response_types_supported',
     'subject_types_supported',
     'id_token_signing_alg_values_supported',
-];
-/** Metadata fields that hold endpoint URLs booking partners call. */
-const ENDPOINT_FIELDS = [
-    'jwks_uri',
-    'authorization_endpoint',
-    'token_endpoint',
-    'registration_endpoint',
-    'userinfo_endpoint',
-    'introspection_endpoint',
-    'revocation_endpoint',
-    'end_session_endpoint',
 ];
 /**
  * The discovery URL: a terminating "/" is removed from the issuer before the well-known path
@@ -14594,15 +15427,16 @@ function checkDiscovery(exchange, context) {
         return { findings };
     }
     findings.push(passed('discovery.json-object', 'The discovery document is a JSON object.'));
-    findings.push(checkContentType(exchange));
+    findings.push(discovery_checkContentType(exchange));
     findings.push(checkIssuerMatches(context.issuer, document.issuer));
     findings.push(checkRequiredMetadata(document));
     if (context.registering)
         findings.push(checkRegistrationEndpoint(document));
     findings.push(checkEndpointsHttps(document, context.allowInsecureHttp));
+    findings.push(...checkAdvertised(document, context.issuer));
     return { findings, metadata: document };
 }
-function checkContentType(exchange) {
+function discovery_checkContentType(exchange) {
     const type = mediaType(exchange);
     if (type === 'application/json') {
         return passed('discovery.content-type', `Served as ${shown(type)}.`);
@@ -14702,7 +15536,8 @@ function endpointProblem(value, allowInsecureHttp) {
 
 ;// CONCATENATED MODULE: ./src/stages/discovery.ts
 
-/** GET {issuer}/.well-known/openid-configuration. */
+
+/** GET {issuer}/.well-known/openid-configuration, then the RFC 8414 metadata to compare. */
 const discovery = async ({ config, http }, state) => {
     const exchange = await http.send({
         stage: 'discovery',
@@ -14717,20 +15552,29 @@ const discovery = async ({ config, http }, state) => {
         allowInsecureHttp: config.allowInsecureHttp,
     });
     state.metadata = metadata;
-    return [...checkIssuerUrl(config.issuer), ...findings];
+    if (!metadata)
+        return [...checkIssuerUrl(config.issuer), ...findings];
+    const oauth = await http.send({
+        stage: 'discovery',
+        label: 'RFC 8414 authorization server metadata',
+        method: 'GET',
+        url: oauthMetadataUrl(config.issuer),
+        headers: { accept: 'application/json' },
+    });
+    return [...checkIssuerUrl(config.issuer), ...findings, checkOauthMetadata(oauth, metadata)];
 };
 
 ;// CONCATENATED MODULE: ./src/checks/jwks.ts
 
 
+
+
+const MAX_KEYS = 100;
 /** Checks the JWKS response; returns the key set when it has a `keys` array. */
-function checkJwks(exchange) {
+async function checkJwks(exchange) {
     if (exchange.status !== 200) {
-        return {
-            findings: [
-                violated('jwks.reachable', `Expected 200 from jwks_uri ${exchange.url}; got ${describeResponse(exchange)}.`),
-            ],
-        };
+        const message = `Expected 200 from jwks_uri ${exchange.url}; got ${describeResponse(exchange)}.`;
+        return { findings: [violated('jwks.reachable', message)] };
     }
     const findings = [passed('jwks.reachable', `${exchange.url} answered 200.`)];
     const document = parseJson(exchange.responseBody);
@@ -14739,35 +15583,175 @@ function checkJwks(exchange) {
         findings.push(violated('jwks.key-set', `The JWKS ${what}.`));
         return { findings };
     }
-    const keys = document.keys.filter(isJsonObject);
-    const kids = keys.map((key) => (typeof key.kid === 'string' ? key.kid : '(no kid)'));
-    findings.push(passed('jwks.key-set', `The JWKS has ${keys.length} key(s)${kids.length ? `: ${kids.join(', ')}` : ''}.`));
+    const entries = document.keys;
+    const objects = entries.filter(isJsonObject);
+    const notObjects = entries.length - objects.length;
+    // A real JWKS holds a handful of keys; checking thousands would only burn time.
+    const keys = objects.slice(0, MAX_KEYS);
+    const beyond = objects.length > MAX_KEYS
+        ? ` Only the first ${MAX_KEYS} of ${objects.length} keys are checked.`
+        : '';
+    findings.push(notObjects > 0
+        ? violated('jwks.key-set', `${notObjects} of the ${entries.length} entries of "keys" are not JSON objects.`)
+        : passed('jwks.key-set', `The JWKS has ${objects.length} key(s): ${listed(keys.map(keyName)) || 'none'}.${beyond}`));
+    findings.push(checkNoPrivateKeys(keys), checkSigningKeys(keys), checkKeyIds(keys), checkKeyStrength(keys), await checkImportable(keys));
     return { findings, jwks: { keys } };
+}
+/** A key as a message names it. */
+function keyName(key) {
+    return typeof key.kid === 'string' ? key.kid : `(${String(key.kty)} key without kid)`;
+}
+function isSigningKey(key) {
+    return key.use === undefined || key.use === 'sig';
+}
+function checkNoPrivateKeys(keys) {
+    const exposed = keys
+        .map((key) => ({ key, members: PRIVATE_MEMBERS.filter((member) => key[member] !== undefined) }))
+        .filter(({ members }) => members.length > 0);
+    if (exposed.length === 0)
+        return passed('jwks.no-private-keys', 'No key carries private or symmetric material.');
+    const keysExposed = exposed.map(({ key, members }) => `${keyName(key)} has ${members.join(', ')}`);
+    return violated('jwks.no-private-keys', `The JWKS publishes secret key material: ${listed(keysExposed, '; ')}. Anyone can sign tokens with it.`);
+}
+function checkSigningKeys(keys) {
+    const signing = keys.filter((key) => isSigningKey(key) && publicKeyProblem(key) === undefined);
+    if (signing.length > 0) {
+        return passed('jwks.signing-keys', `${signing.length} key(s) can verify signatures.`);
+    }
+    const uses = keys.map((key) => `${keyName(key)} use ${shown(key.use)}`).join(', ') || 'no keys';
+    return violated('jwks.signing-keys', `No valid public key with use "sig" or no use (${uses}).`);
+}
+function checkKeyIds(keys) {
+    const signing = keys.filter(isSigningKey);
+    const without = signing.filter((key) => typeof key.kid !== 'string' || key.kid === '');
+    const counts = new Map();
+    for (const key of signing)
+        if (typeof key.kid === 'string')
+            counts.set(key.kid, (counts.get(key.kid) ?? 0) + 1);
+    const duplicated = [...counts]
+        .filter(([, count]) => count > 1)
+        .map(([kid, count]) => `${kid} (${count} keys)`);
+    const problems = [];
+    if (without.length > 0)
+        problems.push(`${without.length} signing key(s) have no kid`);
+    if (duplicated.length > 0)
+        problems.push(`kid shared by several signing keys: ${duplicated.join(', ')}`);
+    if (problems.length === 0)
+        return passed('jwks.key-ids', 'Every signing key has its own kid.');
+    const many = signing.length > 1 ? '; clients that choose keys by kid cannot pick one' : '';
+    return violated('jwks.key-ids', `${problems.join('; ')}${many}.`);
+}
+function checkKeyStrength(keys) {
+    const weak = [];
+    for (const key of keys) {
+        if (key.kty !== 'RSA' || typeof key.n !== 'string')
+            continue;
+        const bits = rsaModulusBits(key.n);
+        if (bits < 2048)
+            weak.push(`${keyName(key)} is ${bits} bits`);
+    }
+    if (weak.length === 0)
+        return passed('jwks.key-strength', 'No RSA key is shorter than 2048 bits.');
+    return violated('jwks.key-strength', `RSA keys shorter than 2048 bits: ${weak.join(', ')}.`);
+}
+/** The bit length of a base64url RSA modulus, leading zero bits not counted. */
+function rsaModulusBits(n) {
+    const bytes = Buffer.from(n, 'base64url');
+    let start = 0;
+    while (start < bytes.length && bytes[start] === 0)
+        start++;
+    if (start === bytes.length)
+        return 0;
+    return (bytes.length - start) * 8 - Math.clz32(bytes[start]) + 24;
+}
+async function checkImportable(keys) {
+    const problems = [];
+    for (const key of keys) {
+        const problem = publicKeyProblem(key) ?? (await importProblem(key));
+        if (problem)
+            problems.push(problem);
+    }
+    if (problems.length === 0)
+        return passed('jwks.keys-importable', 'Every key imports as a public JWK.');
+    return violated('jwks.keys-importable', `${listed(problems, '; ')}.`);
+}
+async function importProblem(key) {
+    if (key.kty === 'oct')
+        return undefined; // reported by jwks.no-private-keys
+    const alg = typeof key.alg === 'string' ? key.alg : defaultAlg(key);
+    if (!alg)
+        return `${keyName(key)}: unsupported kty/crv ${shown(key.kty)}/${shown(key.crv)}`;
+    try {
+        await importJWK({ ...publicMembers(key), alg }, alg);
+        return undefined;
+    }
+    catch (error) {
+        return `${keyName(key)} cannot be imported: ${error instanceof Error ? error.message : String(error)}`;
+    }
+}
+function defaultAlg(key) {
+    if (key.kty === 'RSA')
+        return 'RS256';
+    if (key.kty === 'EC')
+        return { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' }[String(key.crv)];
+    if (key.kty === 'OKP' && key.crv === 'Ed25519')
+        return 'EdDSA';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/stages/context.ts
-/** A string field of the discovery metadata, if it is one. */
-function endpoint(state, field) {
-    const value = state.metadata?.[field];
-    return typeof value === 'string' && value !== '' ? value : undefined;
+
+
+/**
+ * An endpoint from the discovery document that the tool may send requests (and credentials)
+ * to, or why not: it must be an https URL (http only on loopback with allow-insecure-http),
+ * and when the document's issuer does not match, on the configured issuer's origin.
+ */
+function endpoint({ config }, state, field) {
+    if (!state.metadata)
+        return { reason: 'discovery failed' };
+    const value = state.metadata[field];
+    if (value === undefined)
+        return { reason: `discovery did not advertise ${field}` };
+    let url;
+    try {
+        url = new URL(String(value));
+    }
+    catch {
+        return { reason: `${field} ${shown(value)} is not an absolute URL` };
+    }
+    const loopbackHttp = url.protocol === 'http:' && config.allowInsecureHttp && isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !loopbackHttp) {
+        return {
+            reason: `${field} ${url.href} is not https, and nothing is sent to it over plain http`,
+        };
+    }
+    const issuerOrigin = new URL(config.issuer).origin;
+    if (state.metadata.issuer !== config.issuer && url.origin !== issuerOrigin) {
+        return {
+            reason: `the document's issuer does not match, so nothing is sent to ${field} on another origin (${url.origin}) than the configured issuer's`,
+        };
+    }
+    return { url: url.href };
 }
 
 ;// CONCATENATED MODULE: ./src/stages/jwks.ts
 
 
 /** GET jwks_uri. */
-const jwks = async ({ http }, state) => {
-    const url = endpoint(state, 'jwks_uri');
-    if (!url)
-        return 'discovery did not advertise jwks_uri';
-    const exchange = await http.send({
+const jwks = async (context, state) => {
+    const found = endpoint(context, state, 'jwks_uri');
+    if (!('url' in found))
+        return found.reason;
+    const url = found.url;
+    const exchange = await context.http.send({
         stage: 'jwks',
         label: 'JWKS',
         method: 'GET',
         url,
         headers: { accept: 'application/json' },
     });
-    const result = checkJwks(exchange);
+    const result = await checkJwks(exchange);
     state.jwks = result.jwks;
     return result.findings;
 };
@@ -14775,103 +15759,210 @@ const jwks = async ({ http }, state) => {
 ;// CONCATENATED MODULE: ./src/checks/orders-feed.ts
 
 
-/** Checks the Orders feed response to a request carrying the access token. */
-function checkOrdersFeedAuthorized(exchange) {
-    if (exchange.status !== 200) {
-        return violated('orders-feed.authorized', `The Orders feed refused the access token: ${describeResponse(exchange)}.`);
-    }
+const OPENACTIVE_MEDIA_TYPE = 'application/vnd.openactive.booking+json';
+/** The RPDE page in a 200 response, or why there is none. */
+function rpdePage(exchange) {
+    if (exchange.status !== 200)
+        return { problem: describeResponse(exchange) };
     const page = parseJson(exchange.responseBody);
-    if (!isJsonObject(page)) {
-        return violated('orders-feed.authorized', `The Orders feed answered 200, but not with a JSON object: ${excerpt(exchange.responseBody)}.`);
-    }
+    if (!isJsonObject(page))
+        return { problem: `200, but not a JSON object: ${excerpt(exchange.responseBody)}` };
     const problems = [];
     if (!Array.isArray(page.items))
         problems.push(`items is ${shown(page.items)}, not an array`);
     if (typeof page.next !== 'string' || page.next === '')
         problems.push(`next is ${shown(page.next)}, not a URL`);
-    if (problems.length > 0) {
-        return violated('orders-feed.authorized', `The Orders feed answered 200, but not with an RPDE page: ${problems.join('; ')}.`);
+    if (problems.length > 0)
+        return { problem: `200, but not an RPDE page: ${problems.join('; ')}` };
+    return { page };
+}
+/** Checks the Orders feed response to a request carrying the access token. */
+function checkOrdersFeedAuthorized(exchange) {
+    const { page, problem } = rpdePage(exchange);
+    if (!page) {
+        return [
+            violated('orders-feed.authorized', `The Orders feed did not serve the access token an RPDE page: ${problem}.`),
+        ];
     }
     const items = page.items;
-    return passed('orders-feed.authorized', `200 with an RPDE page of ${items.length} item(s).`);
+    return [
+        passed('orders-feed.authorized', `200 with an RPDE page of ${items.length} item(s).`),
+        orders_feed_checkContentType(exchange),
+    ];
 }
-/** Checks the Orders feed response to a request without any token. */
-function checkOrdersFeedRejectsNoToken(exchange) {
-    if (exchange.status === 401 || exchange.status === 403) {
-        return passed('orders-feed.rejects-no-token', `Refused with ${exchange.status}.`);
+function orders_feed_checkContentType(exchange) {
+    const type = mediaType(exchange);
+    if (type === OPENACTIVE_MEDIA_TYPE || type === 'application/json') {
+        return passed('orders-feed.content-type', `Served as ${shown(header(exchange, 'content-type'))}.`);
     }
-    if (exchange.error) {
-        return violated('orders-feed.rejects-no-token', `No answer to a request without a token: ${exchange.error.message}.`);
+    return violated('orders-feed.content-type', `Served as ${shown(header(exchange, 'content-type'))}; expected ${OPENACTIVE_MEDIA_TYPE}; version=1 or application/json.`);
+}
+/** The URL of the next page when it can be followed: absolute and on the feed's origin. */
+function nextPageUrl(feedUrl, page) {
+    let next;
+    try {
+        next = new URL(String(page.next));
+    }
+    catch {
+        return { problem: `next ${shown(page.next)} is not an absolute URL` };
+    }
+    if (next.origin !== new URL(feedUrl).origin) {
+        return {
+            problem: `next ${shown(page.next)} leaves the feed’s origin ${new URL(feedUrl).origin}`,
+        };
+    }
+    return { url: next.href };
+}
+function checkNextPage(exchange) {
+    const { page, problem } = rpdePage(exchange);
+    if (page)
+        return passed('orders-feed.next-page', `The next page ${exchange.url} answered 200 with an RPDE page.`);
+    return violated('orders-feed.next-page', `The next page ${exchange.url} did not: ${problem}.`);
+}
+/** Checks that a request with a bad or no token was refused. */
+function checkRefused(exchange, id, what) {
+    if (exchange.status === 401 || exchange.status === 403) {
+        return passed(id, `A request ${what} was refused with ${exchange.status}.`);
+    }
+    // A server error or no answer serves nothing, but says nothing about the token either.
+    if (exchange.error || (exchange.status ?? 0) >= 500) {
+        return skipped(id, `Could not tell: a request ${what} got ${describeResponse(exchange)}.`);
     }
     const open = exchange.status === 200 ? ' Anyone can read the Orders feed.' : '';
-    return violated('orders-feed.rejects-no-token', `A request without a token got ${describeResponse(exchange)}; expected 401 or 403.${open}`);
+    const login = exchange.status && exchange.status >= 300 && exchange.status < 400
+        ? ' A redirect (to a login page) is not a refusal an API client understands.'
+        : '';
+    return violated(id, `A request ${what} got ${describeResponse(exchange)}; expected 401 or 403.${open}${login}`);
+}
+/** Checks that every 401 among the refusals carries a Bearer challenge. */
+function checkChallenges(refusals) {
+    const unauthorized = refusals.filter((exchange) => exchange.status === 401);
+    if (unauthorized.length === 0) {
+        return skipped('orders-feed.www-authenticate', 'Not applicable: no request was answered 401.');
+    }
+    const without = unauthorized.filter((exchange) => !/^\s*bearer\b/i.test(header(exchange, 'www-authenticate') ?? ''));
+    if (without.length === 0) {
+        return passed('orders-feed.www-authenticate', `Every 401 carries WWW-Authenticate: Bearer (${unauthorized.length}).`);
+    }
+    const seen = without.map((exchange) => `${exchange.label}: ${shown(header(exchange, 'www-authenticate'))}`);
+    return violated('orders-feed.www-authenticate', `401 without a Bearer challenge: ${seen.join('; ')}.`);
+}
+/** The token with one byte of its signature changed (the last character, for an opaque token). */
+function tamperedToken(token) {
+    const parts = token.split('.');
+    if (parts.length === 3 && parts[2]) {
+        const signature = Buffer.from(parts[2], 'base64url');
+        signature[0] ^= 0x01;
+        return `${parts[0]}.${parts[1]}.${signature.toString('base64url')}`;
+    }
+    const last = token.at(-1);
+    return `${token.slice(0, -1)}${last === 'A' ? 'B' : 'A'}`;
+}
+/** A JWT whose exp is an hour before `now`, signature left as it was; undefined when not a JWT. */
+function expiredLookingToken(token, claims, now) {
+    if (!claims)
+        return undefined;
+    const parts = token.split('.');
+    const payload = Buffer.from(stringify({ ...claims, exp: Math.floor(now / 1000) - 3600 })).toString('base64url');
+    return `${parts[0]}.${payload}.${parts[2]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/stages/orders-feed.ts
 
 
+
+/** The checks that need an access token. */
+const orders_feed_TOKEN_CHECKS = [
+    'orders-feed.authorized',
+    'orders-feed.content-type',
+    'orders-feed.next-page',
+    'orders-feed.rejects-tampered-token',
+    'orders-feed.rejects-expired-token',
+];
 /** The Accept header the OpenActive test suite's Broker sends to the Orders feed. */
 const ACCEPT = 'application/vnd.openactive.booking+json; version=1, application/json';
-/** GET the Orders feed with the access token, then without any token. */
-const ordersFeed = async ({ config, http }, state) => {
-    const url = config.ordersFeedUrl;
+/**
+ * GET the Orders feed with the access token (and its next page), then without a token, with
+ * the token's signature tampered with, and with its exp moved into the past: all refused.
+ */
+const ordersFeed = async (context, state) => {
+    const url = context.config.ordersFeedUrl;
     if (!url)
         return 'no orders-feed-url was given';
     const findings = [];
-    if (state.accessToken) {
-        const authorized = await http.send({
-            stage: 'orders-feed',
-            label: 'Orders feed with the access token',
-            method: 'GET',
-            url,
-            // Always "Bearer" as RFC 6750 spells it, never the server's token_type echoed back.
-            headers: {
-                authorization: `Bearer ${state.accessToken}`,
-                accept: ACCEPT,
-                'cache-control': 'max-age=0',
-            },
-        });
-        findings.push(checkOrdersFeedAuthorized(authorized));
+    const token = state.accessToken;
+    const get = (label, bearer, target = url) => read(context, target, label, bearer);
+    if (token) {
+        const authorized = await get('Orders feed with the access token', token);
+        findings.push(...checkOrdersFeedAuthorized(authorized));
+        const { page } = rpdePage(authorized);
+        const next = page && nextPageUrl(url, page);
+        if (next?.url)
+            findings.push(checkNextPage(await get('Orders feed, next page', token, next.url)));
+        else if (next?.problem)
+            findings.push(skipped('orders-feed.next-page', `Not followed: ${next.problem}.`));
+    }
+    const refusals = [];
+    const refuse = async (id, what, bearer) => {
+        const exchange = await get(`Orders feed ${what}`, bearer);
+        refusals.push(exchange);
+        findings.push(checkRefused(exchange, id, what));
+    };
+    await refuse('orders-feed.rejects-no-token', 'without a token');
+    if (token) {
+        const tampered = tamperedToken(token);
+        context.secrets.add(tampered);
+        await refuse('orders-feed.rejects-tampered-token', 'with a tampered token', tampered);
+        const expired = expiredLookingToken(token, decodeJwt(token)?.claims, context.now());
+        if (expired) {
+            context.secrets.add(expired);
+            await refuse('orders-feed.rejects-expired-token', 'with an expired token', expired);
+        }
+        else {
+            findings.push(skipped('orders-feed.rejects-expired-token', 'Not applicable: the access token is opaque.'));
+        }
     }
     else {
-        findings.push(skipped('orders-feed.authorized', 'Skipped: there is no access token.'));
+        for (const id of orders_feed_TOKEN_CHECKS)
+            findings.push(skipped(id, 'Skipped: there is no access token.'));
     }
-    const anonymous = await http.send({
-        stage: 'orders-feed',
-        label: 'Orders feed without a token',
-        method: 'GET',
-        url,
-        headers: { accept: ACCEPT, 'cache-control': 'max-age=0' },
-    });
-    findings.push(checkOrdersFeedRejectsNoToken(anonymous));
+    findings.push(checkChallenges(refusals));
     return findings;
 };
+function read(context, url, label, bearer) {
+    return context.http.send({
+        stage: 'orders-feed',
+        label,
+        method: 'GET',
+        url,
+        // Always "Bearer" as RFC 6750 spells it, never the server's token_type echoed back.
+        headers: {
+            ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
+            accept: ACCEPT,
+            'cache-control': 'max-age=0',
+        },
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/checks/registration.ts
+
 
 
 /**
  * Checks the registration response. Any 2xx with client_id and client_secret counts as a
  * registration, so later stages run; a status other than 201 is reported on its own.
  */
-function checkRegistration(exchange) {
+function checkRegistration(exchange, scope) {
     const status = exchange.status;
     if (status === undefined || status < 200 || status > 299) {
-        return {
-            findings: [
-                violated('registration.succeeded', `Registration was refused: ${describeResponse(exchange)}.`),
-            ],
-        };
+        const message = `Registration was refused: ${describeResponse(exchange)}.`;
+        return { findings: [violated('registration.succeeded', message)] };
     }
     const body = parseJson(exchange.responseBody);
-    const clientId = isJsonObject(body) ? body.client_id : undefined;
-    const clientSecret = isJsonObject(body) ? body.client_secret : undefined;
-    if (typeof clientId !== 'string' ||
-        clientId === '' ||
-        typeof clientSecret !== 'string' ||
-        clientSecret === '') {
+    const client = isJsonObject(body) ? clientOf(body) : undefined;
+    if (!isJsonObject(body) || !client) {
         const what = isJsonObject(body)
-            ? `client_id is ${shown(clientId)} and client_secret is ${clientSecret === undefined ? '(absent)' : 'not a non-empty string'}`
+            ? `client_id is ${shown(body.client_id)} and client_secret is ${body.client_secret === undefined ? '(absent)' : 'not a non-empty string'}`
             : 'the body is not a JSON object';
         return {
             findings: [
@@ -14879,11 +15970,78 @@ function checkRegistration(exchange) {
             ],
         };
     }
-    const findings = [passed('registration.succeeded', `Registered client ${shown(clientId)}.`)];
-    findings.push(status === 201
-        ? passed('registration.status-created', 'Registration answered 201 Created.')
-        : violated('registration.status-created', `Registration succeeded with ${status}; RFC 7591 §3.2.1 specifies 201 Created.`));
-    return { findings, client: { clientId, clientSecret } };
+    const findings = [
+        passed('registration.succeeded', `Registered client ${shown(client.clientId)}.`),
+        status === 201
+            ? passed('registration.status-created', 'Registration answered 201 Created.')
+            : violated('registration.status-created', `Registration succeeded with ${status}; RFC 7591 §3.2.1 specifies 201 Created.`),
+        checkSecretExpiry(body.client_secret_expires_at),
+        checkMetadataEchoed(body, scope),
+        checkNoStore(exchange, 'registration.no-store'),
+    ];
+    return { findings, client, registrationAccessToken: registrationAccessTokenOf(body) };
+}
+/** The RFC 7592 registration access token: a secret, like the client secret. */
+function registrationAccessTokenOf(body) {
+    const token = isJsonObject(body) ? body.registration_access_token : undefined;
+    return typeof token === 'string' ? token : undefined;
+}
+function clientOf(body) {
+    const { client_id: clientId, client_secret: clientSecret } = body;
+    if (typeof clientId !== 'string' || clientId === '')
+        return undefined;
+    if (typeof clientSecret !== 'string' || clientSecret === '')
+        return undefined;
+    return { clientId, clientSecret };
+}
+function checkSecretExpiry(expiresAt) {
+    if (typeof expiresAt === 'number') {
+        const when = expiresAt === 0 ? 'never expires' : `expires ${new Date(expiresAt * 1000).toISOString()}`;
+        return passed('registration.secret-expiry', `client_secret_expires_at is ${expiresAt}: the secret ${when}.`);
+    }
+    return violated('registration.secret-expiry', `client_secret_expires_at is ${shown(expiresAt)}; RFC 7591 §3.2.1 requires it with a secret (0 for never).`);
+}
+function checkMetadataEchoed(body, scope) {
+    const problems = [];
+    const grantTypes = body.grant_types;
+    if (!Array.isArray(grantTypes))
+        problems.push(`grant_types is ${shown(grantTypes)}`);
+    else if (!grantTypes.includes('client_credentials')) {
+        problems.push(`grant_types ${shown(grantTypes)} dropped client_credentials`);
+    }
+    const granted = typeof body.scope === 'string' ? body.scope.split(' ') : undefined;
+    if (!granted)
+        problems.push(`scope is ${shown(body.scope)}`);
+    else {
+        const dropped = scope.split(' ').filter((token) => !granted.includes(token));
+        if (dropped.length > 0)
+            problems.push(`scope ${shown(body.scope)} dropped ${dropped.join(' ')}`);
+    }
+    if (problems.length === 0) {
+        return passed('registration.metadata-echoed', `grant_types and scope are returned, with client_credentials and ${scope}.`);
+    }
+    return violated('registration.metadata-echoed', `The response does not return the registered metadata: ${problems.join('; ')}. The client may be unable to read the Orders feed.`);
+}
+/**
+ * Checks that a registration attempt without valid authorization was refused. Returns the
+ * client the server wrongly registered, so its secret can be redacted.
+ */
+function checkRegistrationRefused(exchange, id, what) {
+    const status = exchange.status;
+    if (status === 400 || status === 401 || status === 403) {
+        return { finding: passed(id, `A registration ${what} was refused with ${status}.`) };
+    }
+    if (status !== undefined && status >= 200 && status < 300) {
+        const body = parseJson(exchange.responseBody);
+        return {
+            finding: violated(id, `A registration ${what} was accepted (${status}): anyone can register clients.`),
+            client: isJsonObject(body) ? clientOf(body) : undefined,
+            registrationAccessToken: registrationAccessTokenOf(body),
+        };
+    }
+    return {
+        finding: violated(id, `A registration ${what} got ${describeResponse(exchange)}; expected 401 (or 400/403).`),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/stages/registration.ts
@@ -14891,143 +16049,214 @@ function checkRegistration(exchange) {
 
 
 
+
 /**
  * Registers a client_credentials client with the initial access token (RFC 7591), or takes the
- * given client credentials and reports registration as skipped.
+ * given client credentials and reports registration as skipped. Then tries to register without
+ * a token and with a wrong one: both must be refused.
  */
-const registration = async ({ config, http, secrets }, state) => {
+const registration = async (context, state) => {
+    const { config, secrets } = context;
+    const found = endpoint(context, state, 'registration_endpoint');
+    const url = 'url' in found ? found.url : undefined;
+    const findings = [];
     if (config.clientId !== undefined && config.clientSecret !== undefined) {
         state.client = { clientId: config.clientId, clientSecret: config.clientSecret };
+        findings.push(skipped('registration.skipped', 'Client credentials were given, so no client was registered.'));
+    }
+    else if (!url) {
+        return found.reason;
+    }
+    else {
+        findings.push(passed('registration.skipped', 'Not skipped: an initial access token was given.'));
+        const exchange = await register(context, url, 'Dynamic Client Registration', config.initialAccessToken);
+        const result = checkRegistration(exchange, config.scope);
+        if (result.client) {
+            secrets.add(result.client.clientSecret);
+            secrets.addBasic(result.client.clientId, result.client.clientSecret);
+        }
+        secrets.add(result.registrationAccessToken);
+        state.client = result.client;
+        findings.push(...result.findings);
+    }
+    if (!url) {
+        const why = `Not checked: ${found.reason}.`;
         return [
-            skipped('registration.skipped', 'Client credentials were given, so no client was registered.'),
+            ...findings,
+            skipped('registration.requires-token', why),
+            skipped('registration.rejects-invalid-token', why),
         ];
     }
-    const url = endpoint(state, 'registration_endpoint');
-    if (!url)
-        return 'discovery did not advertise registration_endpoint';
-    const exchange = await http.send({
+    findings.push(await probe(context, url, 'registration.requires-token', 'without an initial access token', undefined), await probe(context, url, 'registration.rejects-invalid-token', 'with a wrong initial access token', wrongToken()));
+    return findings;
+};
+async function probe(context, url, id, what, token) {
+    const exchange = await register(context, url, `Registration ${what}`, token);
+    const { finding, client, registrationAccessToken } = checkRegistrationRefused(exchange, id, what);
+    context.secrets.add(client?.clientSecret);
+    context.secrets.add(registrationAccessToken);
+    return finding;
+}
+function register(context, url, label, token) {
+    return context.http.send({
         stage: 'registration',
-        label: 'Dynamic Client Registration',
+        label,
         method: 'POST',
         url,
         headers: {
-            authorization: `Bearer ${config.initialAccessToken}`,
+            ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
             'content-type': 'application/json',
             accept: 'application/json',
         },
         body: JSON.stringify({
-            client_name: `${TOOL.name} (OpenActive auth conformance check, ${new Date().toISOString()})`,
+            client_name: `${TOOL.name} (OpenActive auth conformance check)`,
             grant_types: ['client_credentials'],
             response_types: [],
-            scope: config.scope,
+            scope: context.config.scope,
             token_endpoint_auth_method: 'client_secret_basic',
         }),
     });
-    const result = checkRegistration(exchange);
-    if (result.client) {
-        secrets.add(result.client.clientSecret);
-        secrets.addBasic(result.client.clientId, result.client.clientSecret);
-    }
-    state.client = result.client;
-    return result.findings;
-};
-
-;// CONCATENATED MODULE: ./src/checks/token.ts
-
-
-/**
- * Checks a client credentials token response. Returns the access token only when the response
- * is a success that carries one, so nothing later sends `Bearer undefined`.
- */
-function checkTokenResponse(exchange, scope) {
-    if (exchange.status !== 200) {
-        return {
-            findings: [
-                violated('token.succeeded', `The client credentials grant was refused: ${describeResponse(exchange)}.`),
-            ],
-        };
-    }
-    const body = parseJson(exchange.responseBody);
-    if (!isJsonObject(body)) {
-        return {
-            findings: [
-                violated('token.succeeded', `The token endpoint answered 200, but the body is not a JSON object: ${excerpt(exchange.responseBody)}.`),
-            ],
-        };
-    }
-    const accessToken = body.access_token;
-    if (typeof accessToken !== 'string' || accessToken === '') {
-        const errorBody = typeof body.error === 'string'
-            ? ' Error responses must use 400 (or 401 for invalid_client with Basic authentication), RFC 6749 §5.2.'
-            : '';
-        return {
-            findings: [
-                violated('token.succeeded', `The token endpoint returned 200 without access_token (${shown(accessToken)}); body: ${excerpt(exchange.responseBody)}.${errorBody}`),
-            ],
-        };
-    }
-    return {
-        findings: [
-            passed('token.succeeded', 'The client credentials grant returned an access token.'),
-            checkTokenType(body.token_type),
-            token_checkScope(body.scope, scope),
-        ],
-        accessToken,
-    };
 }
-function checkTokenType(tokenType) {
-    if (typeof tokenType === 'string' && tokenType.toLowerCase() === 'bearer') {
-        return passed('token.token-type', `token_type is ${shown(tokenType)}.`);
-    }
-    return violated('token.token-type', `token_type is ${shown(tokenType)}; it must be Bearer.`);
-}
-function token_checkScope(scope, requested) {
-    if (scope === undefined) {
-        return skipped('token.scope', 'scope is absent, which means the requested scope was granted (RFC 6749 §5.1).');
-    }
-    if (typeof scope !== 'string') {
-        const found = Array.isArray(scope)
-            ? ` It lists ${scope.map((item) => shown(item)).join(', ')}.`
-            : '';
-        return violated('token.scope', `scope must be a space-delimited string (got ${Array.isArray(scope) ? 'JSON array' : shown(scope)}).${found}`);
-    }
-    const missing = requested.split(' ').filter((token) => !scope.split(' ').includes(token));
-    if (missing.length > 0) {
-        return violated('token.scope', `scope is ${shown(scope)}; it does not grant ${shown(missing.join(' '))}.`);
-    }
-    return passed('token.scope', `scope is ${shown(scope)}.`);
+function wrongToken() {
+    return `invalid-${(0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/stages/token.ts
 
 
 
-/** The client credentials grant with client_secret_basic (RFC 6749 §4.4, §2.3.1). */
-const token = async ({ config, http, secrets }, state) => {
-    const url = endpoint(state, 'token_endpoint');
-    if (!url)
-        return 'discovery did not advertise token_endpoint';
+
+
+
+
+/** The scope a client registered for the Orders feed must not get (OpenActive scope table). */
+const BOOKING_SCOPE = 'openactive-openbooking';
+/**
+ * The client credentials grant with client_secret_basic (RFC 6749 §4.4, §2.3.1); then
+ * client_secret_post when advertised, a wrong secret, a scope the client may not have, and GET.
+ */
+const token = async (context, state) => {
+    const found = endpoint(context, state, 'token_endpoint');
+    if (!('url' in found))
+        return found.reason;
+    const url = found.url;
     if (!state.client)
         return 'there is no client to authenticate';
-    const { clientId, clientSecret } = state.client;
-    const exchange = await http.send({
+    const client = state.client;
+    const scope = context.config.scope;
+    const grant = (method, credentials = client, requested = scope, label) => requestToken(context, url, method, credentials, requested, label);
+    const basic = await grant('client_secret_basic');
+    const basicResult = checkTokenResponse(basic, scope);
+    const methods = state.metadata?.token_endpoint_auth_methods_supported;
+    const postAdvertised = Array.isArray(methods) && methods.includes('client_secret_post');
+    const post = postAdvertised ? await grant('client_secret_post') : undefined;
+    const postResult = post && checkTokenResponse(post, scope);
+    let used = {
+        method: 'client_secret_basic',
+        result: basicResult,
+        exchange: basic,
+    };
+    let succeeded = basicResult.findings[0];
+    if (!basicResult.accessToken) {
+        const raw = await diagnoseRaw(context, basic, grant, client);
+        if (raw?.diagnosis)
+            succeeded = raw.diagnosis;
+        if (postResult?.accessToken && post)
+            used = { method: 'client_secret_post', result: postResult, exchange: post };
+        else if (raw?.result.accessToken)
+            used = { method: 'raw Basic', result: raw.result, exchange: raw.exchange };
+    }
+    for (const result of [basicResult, postResult])
+        remember(context, result);
+    const findings = [succeeded];
+    if (used.method !== 'client_secret_basic') {
+        findings[0] = {
+            ...succeeded,
+            message: `${succeeded.message} The checks below use the token from ${used.method}.`,
+        };
+    }
+    findings.push(...used.result.findings.filter((finding) => finding.id !== 'token.succeeded'));
+    findings.push(checkPost(postAdvertised, post, postResult));
+    const wrong = await grant('client_secret_basic', { ...client, clientSecret: `wrong-${(0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex')}` }, scope, 'Client Credentials grant with a wrong secret');
+    findings.push(...checkWrongSecret(wrong));
+    remember(context, checkTokenResponse(wrong, scope));
+    findings.push(await probeEscalation(context, used, grant));
+    findings.push(checkGetRejected(await context.http.send({
         stage: 'token',
-        label: 'Client Credentials grant',
+        label: 'GET on the token endpoint',
+        method: 'GET',
+        url,
+    })));
+    state.accessToken = used.result.accessToken;
+    state.expiresIn = used.result.expiresIn;
+    state.tokenExchange = used.result.accessToken ? used.exchange : undefined;
+    return findings;
+};
+/**
+ * After refused Basic credentials, tries them unencoded (RFC 7617 only) to tell an encoding bug
+ * apart. Only when encoding changes them: otherwise the second request would say nothing new.
+ */
+async function diagnoseRaw(context, spec, grant, client) {
+    if (spec.status !== 400 && spec.status !== 401)
+        return undefined;
+    const raw = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64');
+    if (raw === basicCredentials(client.clientId, client.clientSecret))
+        return undefined;
+    const exchange = await grant('raw Basic', client, context.config.scope, 'Client Credentials grant (unencoded Basic credentials, for diagnosis)');
+    const result = checkTokenResponse(exchange, context.config.scope);
+    remember(context, result);
+    return { exchange, result, diagnosis: diagnoseBasicEncoding(spec, exchange) };
+}
+function checkPost(advertised, post, result) {
+    if (!advertised || !post || !result) {
+        return skipped('token.client-secret-post', 'Not checked: token_endpoint_auth_methods_supported does not list client_secret_post.');
+    }
+    if (result.accessToken)
+        return passed('token.client-secret-post', 'client_secret_post works too.');
+    return violated('token.client-secret-post', `client_secret_post is advertised but was refused: ${describeResponse(post)}.`);
+}
+async function probeEscalation(context, used, grant) {
+    if (!used.result.accessToken)
+        return skipped('token.scope-not-escalated', 'Not checked: no client authentication method worked.');
+    if (context.config.scope.split(' ').includes(BOOKING_SCOPE)) {
+        return skipped('token.scope-not-escalated', `Not applicable: the requested scope includes ${BOOKING_SCOPE}.`);
+    }
+    const exchange = await grant(used.method, undefined, BOOKING_SCOPE, `Client Credentials grant for ${BOOKING_SCOPE}`);
+    const result = checkTokenResponse(exchange, BOOKING_SCOPE);
+    remember(context, result);
+    return checkScopeEscalation(exchange, BOOKING_SCOPE, result.accessToken ? decodeJwt(result.accessToken)?.claims : undefined);
+}
+function requestToken(context, url, method, client, scope, label = `Client Credentials grant (${method})`) {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', scope });
+    const headers = {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+    };
+    if (method === 'client_secret_basic')
+        headers.authorization = `Basic ${basicCredentials(client.clientId, client.clientSecret)}`;
+    if (method === 'raw Basic') {
+        const raw = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64');
+        context.secrets.add(raw);
+        headers.authorization = `Basic ${raw}`;
+    }
+    if (method === 'client_secret_post') {
+        form.set('client_id', client.clientId);
+        form.set('client_secret', client.clientSecret);
+    }
+    return context.http.send({
+        stage: 'token',
+        label,
         method: 'POST',
         url,
-        headers: {
-            authorization: `Basic ${basicCredentials(clientId, clientSecret)}`,
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-        },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope: config.scope }).toString(),
+        headers,
+        body: form.toString(),
     });
-    const result = checkTokenResponse(exchange, config.scope);
-    secrets.add(result.accessToken);
-    state.accessToken = result.accessToken;
-    state.tokenExchange = exchange;
-    return result.findings;
-};
+}
+/** Every token a response carried is a secret from now on. */
+function remember(context, result) {
+    context.secrets.add(result?.accessToken);
+    context.secrets.add(result?.refreshToken);
+}
 
 ;// CONCATENATED MODULE: ./src/run.ts
 
@@ -15080,7 +16309,7 @@ async function runCheck(config, options = {}) {
         const outcome = await runner(context, state);
         const stageFindings = typeof outcome === 'string'
             ? checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`))
-            : outcome;
+            : completeStage(stage, outcome);
         findings.push(...stageFindings);
         timings[stage] = Math.round(performance.now() - stageStarted);
         options.log?.(`${STAGE_TITLES[stage]}: ${stageStatus(stageFindings)} (${timings[stage]} ms)`);
@@ -15096,8 +16325,18 @@ async function runCheck(config, options = {}) {
         secrets,
     });
 }
+/**
+ * Every check of the stage, in catalogue order: a check the stage did not reach is reported as
+ * skipped, naming the failure that stopped it, so each report lists each check once.
+ */
+function completeStage(stage, findings) {
+    const failed = findings.find((finding) => finding.status === 'fail');
+    const why = failed ? `Not checked, because ${failed.id} failed.` : 'Not applicable to this run.';
+    return checksOfStage(stage).map((id) => findings.find((finding) => finding.id === id) ?? skipped(id, why));
+}
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -15121,8 +16360,10 @@ Options:
   --scope S                    scope to request (default openactive-ordersfeed)
   --ca-certificate FILE|PEM    an extra certificate authority to trust
   --allow-insecure-http        allow http:// URLs on loopback (local testing)
+  --strict                     RFC MUSTs partners tolerate (registration 201, secret
+                               expiry, at+jwt typ, aud) fail instead of warn
   --fail-on failure|warning    what fails the run (default failure)
-  --request-timeout SECONDS    per-request timeout (default 20)
+  --request-timeout SECONDS    per-request timeout, 1 to 300 (default 20)
   --json FILE                  also write the JSON report to FILE
   -h, --help                   show this help
   -v, --version                show the version
@@ -15145,9 +16386,10 @@ async function main(argv, env, output) {
             return EXIT.pass;
         }
         raw = await rawInputs(flags, env);
+        await checkWritable(flags.json);
     }
     catch (error) {
-        output.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+        output.err(`${usageError(error)}\n\n${USAGE}`);
         return EXIT.usage;
     }
     try {
@@ -15167,6 +16409,34 @@ async function main(argv, env, output) {
         return EXIT.internal;
     }
 }
+/**
+ * The message for bad usage. A stray argument is not echoed: it may be a secret typed in the
+ * wrong place.
+ */
+function usageError(error) {
+    const code = error.code;
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+        return 'Unexpected argument: every value must follow its flag (is a value with a space unquoted?).';
+    }
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+        const option = /'(-{1,2}[\w-]{1,40})'/.exec(String(error.message))?.[1];
+        return option ? `Unknown option '${option}'.` : 'Unknown option.';
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+/** Fails before the run, not after it, when the JSON report cannot be written. */
+async function checkWritable(path) {
+    if (path === undefined)
+        return;
+    if (path.trim() === '')
+        throw new Error('--json: needs a file name');
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    if (info?.isDirectory())
+        throw new Error(`--json: ${path} is a directory`);
+    const dir = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(path))).catch(() => undefined);
+    if (!dir?.isDirectory())
+        throw new Error(`--json: the folder of ${path} does not exist`);
+}
 function parseFlags(argv) {
     const { values } = (0,external_node_util_namespaceObject.parseArgs)({
         args: argv,
@@ -15181,6 +16451,7 @@ function parseFlags(argv) {
             scope: { type: 'string' },
             'ca-certificate': { type: 'string' },
             'allow-insecure-http': { type: 'boolean' },
+            strict: { type: 'boolean' },
             'fail-on': { type: 'string' },
             'request-timeout': { type: 'string' },
             json: { type: 'string' },
@@ -15200,6 +16471,7 @@ async function rawInputs(flags, env) {
         scope: flags.scope,
         'ca-certificate': await caCertificate(flags['ca-certificate']),
         'allow-insecure-http': flags['allow-insecure-http'] ? 'true' : undefined,
+        strict: flags.strict ? 'true' : undefined,
         'fail-on': flags['fail-on'],
         'request-timeout': flags['request-timeout'],
     };

@@ -66,8 +66,7 @@ export const DISCOVERY_FAULTS = {
   },
   'discovery-missing-scopes': {
     description:
-      'The discovery document does not list openactive-ordersfeed or openactive-identity in ' +
-      'scopes_supported.',
+      "The discovery document's scopes_supported lacks openactive-ordersfeed and openactive-identity.",
     provider: {
       route: 'discovery',
       after(ctx) {

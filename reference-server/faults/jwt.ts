@@ -29,10 +29,7 @@ export const signWithRandomSecret: Signer = (jwt) =>
 export const leaveUnsigned: Signer = async (jwt) =>
   `${encodePart({ ...jwt.header, alg: 'none' })}.${encodePart(jwt.payload)}.`
 
-/**
- * The body of a successful token response, or undefined when the token endpoint refused the
- * request (or another fault already replaced the access token with something not a JWT).
- */
+/** The body of a successful token response; undefined when the token endpoint refused. */
 export function tokenResponse(ctx: KoaContextWithOIDC): Record<string, unknown> | undefined {
   if (ctx.status !== 200) return undefined
   const body = jsonBody(ctx)
@@ -41,7 +38,8 @@ export function tokenResponse(ctx: KoaContextWithOIDC): Record<string, unknown> 
 
 /**
  * Decodes the access token in a successful token response, lets `change` edit it, and puts it
- * back signed by `signer`; the client and the Orders feed then both see the changed token.
+ * back signed by `signer`; the client and the Orders feed then both see the changed token. Does
+ * nothing when there is no token, or when it is not a JWT (another fault made it opaque).
  */
 export async function rewriteAccessToken(
   ctx: KoaContextWithOIDC,

@@ -84,19 +84,18 @@ export const TOKEN_FAULTS = {
       route: 'token',
       async around(ctx, env, next) {
         // oidc-provider is asked for no scope at all; the scope asked for is granted afterwards.
-        let asked: string | undefined
+        let asked = ''
         await rewriteForm(ctx, (form) => {
-          asked = form.get('scope') ?? undefined
+          asked = form.get('scope') ?? ''
           form.delete('scope')
         })
         await next()
 
         const body = tokenResponse(ctx)
-        if (!body || !asked) return
-        const scope = asked
-        body.scope = scope
+        if (!body || asked === '') return
+        body.scope = asked
         await rewriteAccessToken(ctx, env, ({ payload }) => {
-          payload.scope = scope
+          payload.scope = asked
         })
       },
     },
@@ -117,8 +116,7 @@ export const TOKEN_FAULTS = {
   },
   'token-basic-not-decoded': {
     description:
-      'The token endpoint reads client_secret_basic credentials without form-urldecoding them ' +
-      '(RFC 6749 §2.3.1).',
+      'The token endpoint does not form-urldecode client_secret_basic credentials (RFC 6749 §2.3.1).',
     provider: {
       route: 'token',
       async around(ctx, env, next) {
