@@ -110,13 +110,14 @@ describe('against the reference server', () => {
         '200 Client Credentials grant (client_secret_basic)',
         '200 Client Credentials grant (client_secret_post)',
         '401 Client Credentials grant with a wrong secret',
-        '400 Client Credentials grant for openactive-openbooking',
         '404 GET on the token endpoint',
+        '400 Client Credentials grant for openactive-openbooking',
         '200 Orders feed with the access token',
-        '200 Orders feed, next page',
         '401 Orders feed without a token',
         '401 Orders feed with a tampered token',
         '401 Orders feed with an expired token',
+        '200 Orders feed, next page',
+        '204 Delete the registered client (RFC 7592)',
       ],
     )
     expect(run.json).not.toContain(run.server.initialAccessToken)

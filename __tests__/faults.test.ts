@@ -4,11 +4,13 @@
  * elsewhere. The baseline passes with no failure and no warning.
  */
 import { describe, expect, it } from '@jest/globals'
-import { CATALOGUE, type CheckId } from '../src/checks/catalogue.js'
+import { CATALOGUE, type CheckId, checksOfStage } from '../src/checks/catalogue.js'
 import { parseConfig } from '../src/config.js'
 import type { Report } from '../src/report/model.js'
 import { runCheck } from '../src/run.js'
 import {
+  AUTHORIZATION_FAULT_NAMES,
+  type AuthorizationFault,
   type Fault,
   FAULTS,
   generateSigningKey,
@@ -23,7 +25,7 @@ interface Expected {
 /** A token the Orders feed then refuses, as it should. */
 const FEED_REFUSES_TOKEN: CheckId[] = ['orders-feed.authorized']
 
-const EXPECTED: Record<Fault, Expected> = {
+const EXPECTED: Record<Exclude<Fault, AuthorizationFault>, Expected> = {
   'issuer-mismatch': { fail: ['discovery.issuer-matches'] },
   'issuer-trailing-slash': { fail: ['discovery.issuer-matches'] },
   'discovery-text-plain': { fail: ['discovery.content-type'] },
@@ -96,10 +98,26 @@ const EXPECTED: Record<Fault, Expected> = {
   'orders-feed-500': { fail: ['orders-feed.authorized'] },
 }
 
+// The seller authorization's faults, checked with the test seller's login on.
+const AUTHORIZATION_EXPECTED: Record<AuthorizationFault, Expected> = {
+  'authorization-pkce-not-enforced': { fail: ['authorization.pkce-enforced'] },
+  'authorization-code-reusable': { fail: ['authorization.code-single-use'] },
+  'authorization-seller-claims-missing': {
+    fail: ['authorization.seller-id', 'authorization.seller-claims'],
+    warn: ['authorization.booking-service-claims'],
+  },
+  'authorization-no-refresh-token': { fail: ['authorization.refresh-token'] },
+  'authorization-redirect-uri-unchecked': { fail: ['authorization.redirect-uri-checked'] },
+  'authorization-consent-every-time': { warn: ['authorization.consent-remembered'] },
+}
+
 // Making an RSA key takes a while: every server of the matrix shares one.
 const signingKey = generateSigningKey()
 
-async function check(faults: Fault[], options: { strict?: boolean } = {}): Promise<Report> {
+async function check(
+  faults: Fault[],
+  options: { strict?: boolean; seller?: boolean } = {},
+): Promise<Report> {
   const server = await startReferenceServer({ faults, signingKey: await signingKey })
   try {
     const config = parseConfig({
@@ -108,6 +126,13 @@ async function check(faults: Fault[], options: { strict?: boolean } = {}): Promi
       'orders-feed-url': server.ordersFeedUrl,
       'allow-insecure-http': 'true',
       strict: options.strict ? 'true' : 'false',
+      ...(options.seller
+        ? {
+            'seller-username': server.seller.username,
+            'seller-password': server.seller.password,
+            'seller-id': server.seller.id,
+          }
+        : {}),
     })
     return await runCheck(config)
   } finally {
@@ -126,16 +151,36 @@ describe('the reference server', () => {
     expect(report.result).toBe('pass')
     expect(report.checks.map((check) => check.id)).toEqual(Object.keys(CATALOGUE))
     const skippedIds = report.checks.filter((c) => c.status === 'skip').map((c) => c.id)
-    expect(skippedIds).toEqual(['discovery.issuer-url'])
+    // Without a seller login, the authorization code flow is not checked; a loopback issuer
+    // needs no SSRF guard.
+    expect(skippedIds).toEqual([
+      'discovery.issuer-url',
+      'discovery.endpoint-addresses',
+      ...checksOfStage('authorization'),
+    ])
+  })
+
+  it('passes the seller authorization too, with the test seller’s login', async () => {
+    const report = await check([], { seller: true })
+    expect(ids(report, 'fail')).toEqual([])
+    expect(ids(report, 'warn')).toEqual([])
+    const skippedIds = report.checks.filter((c) => c.status === 'skip').map((c) => c.id)
+    expect(skippedIds.filter((id) => id.startsWith('authorization.'))).toEqual([])
   })
 
   it('has a fault for at least 30 of the catalogue’s checks', () => {
     expect(FAULTS.length).toBeGreaterThanOrEqual(30)
-    expect(Object.keys(EXPECTED).sort()).toEqual([...FAULTS].sort())
+    const expected = [...Object.keys(EXPECTED), ...Object.keys(AUTHORIZATION_EXPECTED)]
+    expect(expected.sort()).toEqual([...FAULTS].sort())
   })
 })
 
-describe.each(FAULTS.map((fault) => [fault]))('fault %s', (fault) => {
+const PARTNER_FAULTS = FAULTS.filter(
+  (fault): fault is Exclude<Fault, AuthorizationFault> =>
+    !AUTHORIZATION_FAULT_NAMES.includes(fault),
+)
+
+describe.each(PARTNER_FAULTS.map((fault) => [fault]))('fault %s', (fault) => {
   it('fails and warns exactly where it should', async () => {
     const report = await check([fault])
     const expected = EXPECTED[fault]
@@ -146,6 +191,21 @@ describe.each(FAULTS.map((fault) => [fault]))('fault %s', (fault) => {
     expect(report.result).toBe(expected.fail?.length ? 'fail' : 'pass')
   })
 })
+
+describe.each(AUTHORIZATION_FAULT_NAMES.map((fault) => [fault as AuthorizationFault]))(
+  'fault %s, with the seller login',
+  (fault) => {
+    it('fails and warns exactly where it should', async () => {
+      const report = await check([fault], { seller: true })
+      const expected = AUTHORIZATION_EXPECTED[fault]
+      expect({ fail: ids(report, 'fail').sort(), warn: ids(report, 'warn').sort() }).toEqual({
+        fail: [...(expected.fail ?? [])].sort(),
+        warn: [...(expected.warn ?? [])].sort(),
+      })
+      expect(report.result).toBe(expected.fail?.length ? 'fail' : 'pass')
+    })
+  },
+)
 
 describe('strict', () => {
   it('turns the tolerated RFC MUSTs into failures', async () => {

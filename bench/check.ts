@@ -1,64 +1,189 @@
 /**
- * Times the full check against the reference server on loopback: in-process (warm) and through
- * the bundled CLI (a new process each time, as the demo and a runner do), and prints the bundle
- * sizes. Run with `npm run bench`. Loopback only.
+ * The benchmark: `npm run bench`. Everything runs on loopback; the reference servers run in a
+ * process of their own, as a booking system would. Prints, against the targets:
+ * - the full check (every positive and negative probe) against a bare client doing only the
+ *   five positive requests, medians of interleaved runs, and their ratio;
+ * - the action bundle's cold start (process start to its first request), its peak RSS in a full
+ *   check, and its size;
+ * - the time to check 100 booking systems with the CLI's --systems engine.
  */
-import { execFile } from 'node:child_process'
-import { statSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { checkSystems } from '../src/cli/systems.js'
 import { parseConfig } from '../src/config.js'
 import { runCheck } from '../src/run.js'
-import { startReferenceServer } from '../reference-server/server.js'
+import { bareClient } from './bare.js'
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 20)
+const RUNS = Number(process.env.BENCH_RUNS ?? 30)
+const ISSUERS = Number(process.env.BENCH_ISSUERS ?? 100)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-
-const server = await startReferenceServer()
-const args = [
-  '--issuer',
-  server.issuer,
-  '--orders-feed-url',
-  server.ordersFeedUrl,
-  '--allow-insecure-http',
-]
-const config = parseConfig({
-  issuer: server.issuer,
-  'orders-feed-url': server.ordersFeedUrl,
-  'initial-access-token': server.initialAccessToken,
-  'allow-insecure-http': 'true',
-})
-
-const inProcess: number[] = []
-for (let i = 0; i < RUNS; i++) {
-  const started = performance.now()
-  const report = await runCheck(config)
-  inProcess.push(performance.now() - started)
-  if (report.result !== 'pass') throw new Error(`run ${i} did not pass`)
+interface Served {
+  issuer: string
+  initialAccessToken: string
+  ordersFeedUrl: string
 }
 
-const cli: number[] = []
-for (let i = 0; i < Math.min(RUNS, 10); i++) {
-  const started = performance.now()
-  await new Promise<void>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [join(root, 'bin', 'openactive-auth-check.js'), ...args],
-      { env: { ...process.env, OPENACTIVE_INITIAL_ACCESS_TOKEN: server.initialAccessToken } },
-      (error) => (error ? reject(error) : resolve()),
-    ),
+/** Starts `count` reference servers in a child process. */
+async function startServers(count: number): Promise<{ servers: Served[]; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench', 'servers.ts'), String(count)],
+    {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
   )
-  cli.push(performance.now() - started)
+  const line = await new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout! }).once('line', resolve),
+  )
+  return { servers: JSON.parse(line) as Served[], child }
 }
-await server.close()
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.on('exit', () => resolve())
+    child.stdin?.end()
+  })
+}
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-const kib = (path: string) => `${(statSync(join(root, path)).size / 1024).toFixed(0)} KiB`
-console.log(`node ${process.version}, ${RUNS} runs`)
-console.log(`full check, in process (warm):      median ${median(inProcess).toFixed(1)} ms`)
+const ms = (value: number) => `${value.toFixed(1)} ms`
+
+async function timed(task: () => Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await task()
+  return performance.now() - started
+}
+
+/** The full check against the bare client, interleaved so that both see the same conditions. */
+async function fullAgainstBare(server: Served): Promise<{ full: number; bare: number }> {
+  const config = parseConfig({
+    issuer: server.issuer,
+    'initial-access-token': server.initialAccessToken,
+    'orders-feed-url': server.ordersFeedUrl,
+    'allow-insecure-http': 'true',
+  })
+  const full: number[] = []
+  const bare: number[] = []
+  for (let i = 0; i < RUNS + 3; i++) {
+    const a = await timed(async () => {
+      const report = await runCheck(config)
+      if (report.result !== 'pass') throw new Error('the full check did not pass')
+    })
+    const b = await timed(() =>
+      bareClient(server.issuer, server.initialAccessToken, server.ordersFeedUrl),
+    )
+    if (i >= 3) (full.push(a), bare.push(b)) // the first runs warm up both
+  }
+  return { full: median(full), bare: median(bare) }
+}
+
+/** Process start of `node dist/index.js` to its first request, as a runner starts it. */
+async function coldStart(): Promise<number> {
+  let arrived = 0
+  const listener = createServer((_, res) => {
+    arrived ||= performance.now()
+    res.writeHead(503).end()
+  })
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+  const issuer = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`
+  const samples: number[] = []
+  for (let i = 0; i < 7; i++) {
+    arrived = 0
+    const started = performance.now()
+    await runAction({
+      INPUT_ISSUER: issuer,
+      'INPUT_CLIENT-ID': 'bench',
+      'INPUT_CLIENT-SECRET': 'bench-secret',
+      'INPUT_RUN-TIMEOUT': '5',
+    })
+    samples.push(arrived - started)
+  }
+  listener.close()
+  return median(samples.slice(2))
+}
+
+/** Runs the action bundle in a child process, as a runner does; returns its peak RSS in KiB. */
+async function runAction(inputs: Record<string, string>): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-action-'))
+  for (const name of ['output', 'summary']) writeFileSync(join(dir, name), '')
+  const env = {
+    PATH: process.env.PATH,
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    BENCH_RSS_FILE: join(dir, 'rss'),
+    'INPUT_ALLOW-INSECURE-HTTP': 'true',
+    ...inputs,
+  }
+  const child = spawn(
+    process.execPath,
+    ['--import', join(root, 'bench', 'rss.mjs'), join(root, 'dist', 'index.js')],
+    { env, stdio: 'ignore' },
+  )
+  await new Promise((resolve) => child.on('exit', resolve))
+  const rss = Number(readFileSync(join(dir, 'rss'), 'utf8'))
+  rmSync(dir, { recursive: true, force: true })
+  return rss
+}
+
+async function manyIssuers(servers: Served[]): Promise<number> {
+  const systems = servers.map((server, index) => ({
+    name: `system ${index + 1}`,
+    raw: {
+      issuer: server.issuer,
+      'initial-access-token': server.initialAccessToken,
+      'orders-feed-url': server.ordersFeedUrl,
+      'allow-insecure-http': 'true',
+    },
+  }))
+  return timed(async () => {
+    const outcomes = await checkSystems(systems, 16)
+    const failed = outcomes.filter((outcome) => outcome.result !== 'pass').length
+    if (failed > 0) throw new Error(`${failed} of ${servers.length} systems did not pass`)
+  })
+}
+
+const one = await startServers(1)
+const { full, bare } = await fullAgainstBare(one.servers[0])
+const s = one.servers[0]
+const rss = await runAction({
+  INPUT_ISSUER: s.issuer,
+  'INPUT_INITIAL-ACCESS-TOKEN': s.initialAccessToken,
+  'INPUT_ORDERS-FEED-URL': s.ordersFeedUrl,
+})
+await stop(one.child)
+const cold = await coldStart()
+const many = await startServers(ISSUERS)
+const manyMs = await manyIssuers(many.servers)
+await stop(many.child)
+const bundle = statSync(join(root, 'dist', 'index.js')).size
+
+const target = (ok: boolean) => (ok ? 'met' : 'MISSED')
 console.log(
-  `full check, CLI process (cold):     median ${median(cli).toFixed(1)} ms over ${cli.length} runs`,
+  `node ${process.version}, ${RUNS} interleaved runs, reference servers in their own process`,
 )
-console.log(`dist/index.js (action bundle):      ${kib('dist/index.js')}`)
-console.log(`dist/cli/index.js (CLI bundle):     ${kib('dist/cli/index.js')}`)
+console.log(`full check (all probes), median:    ${ms(full)}`)
+console.log(`bare client (5 requests), median:   ${ms(bare)}`)
+console.log(
+  `ratio full / bare:                  ${(full / bare).toFixed(2)}x   (target ≤ 1.3x: ${target(full / bare <= 1.3)})`,
+)
+console.log(
+  `cold start, dist/index.js:          ${ms(cold)}   (target ≤ 150 ms: ${target(cold <= 150)})`,
+)
+console.log(
+  `peak RSS of the action, full check: ${(rss / 1024).toFixed(1)} MiB   (target ≤ 120 MB: ${target(rss * 1024 <= 120e6)})`,
+)
+console.log(
+  `dist/index.js size:                 ${(bundle / 1024).toFixed(0)} KiB   (target ≤ 2 MB: ${target(bundle <= 2e6)})`,
+)
+console.log(
+  `${ISSUERS} issuers, concurrency 16:       ${(manyMs / 1000).toFixed(2)} s   (target ≤ 10 s: ${target(manyMs <= 10_000)})`,
+)

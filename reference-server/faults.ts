@@ -2,6 +2,7 @@ import type { Middleware } from 'oidc-provider'
 
 import type { PlainAnswer } from './answer.js'
 import { ACCESS_TOKEN_FAULTS } from './faults/access-token.js'
+import { AUTHORIZATION_FAULTS } from './faults/authorization.js'
 import { DISCOVERY_FAULTS } from './faults/discovery.js'
 import { JWKS_FAULTS } from './faults/jwks.js'
 import { ORDERS_FEED_FAULTS } from './faults/orders-feed.js'
@@ -21,6 +22,7 @@ const BEHAVIOURS = {
   ...TOKEN_FAULTS,
   ...ACCESS_TOKEN_FAULTS,
   ...ORDERS_FEED_FAULTS,
+  ...AUTHORIZATION_FAULTS,
 } satisfies Record<string, FaultBehaviour>
 
 /** A named way in which the reference server can be made to break the OpenActive profile. */
@@ -28,6 +30,19 @@ export type Fault = keyof typeof BEHAVIOURS
 
 /** Every fault the reference server can simulate, stage by stage. */
 export const FAULTS: readonly Fault[] = Object.freeze(Object.keys(BEHAVIOURS) as Fault[])
+
+/** A fault that shows only when a seller authorizes a partner (the authorization code flow). */
+export type AuthorizationFault = keyof typeof AUTHORIZATION_FAULTS
+
+/** The faults that show only when a seller authorizes a partner (the authorization code flow). */
+export const AUTHORIZATION_FAULT_NAMES: readonly Fault[] = Object.freeze(
+  Object.keys(AUTHORIZATION_FAULTS) as Fault[],
+)
+
+/** Whether the seller's consent is remembered from one login to the next under `faults`. */
+export function remembersConsent(faults: ReadonlySet<Fault>): boolean {
+  return !behaviours(faults).some((behaviour) => behaviour.forgetsConsent)
+}
 
 /** Whether `name` is one of {@link FAULTS}; for checking command-line and other untyped input. */
 export function isFault(name: string): name is Fault {

@@ -90,6 +90,8 @@ async function main(): Promise<void> {
   console.log(`Issuer:                 ${server.issuer}`)
   console.log(`Initial access token:   ${server.initialAccessToken}`)
   console.log(`Orders feed URL:        ${server.ordersFeedUrl}`)
+  console.log(`Test seller login:      ${server.seller.username} / ${server.seller.password}`)
+  console.log(`Test seller @id:        ${server.seller.id}`)
   console.log(`Faults:                 ${faults}`)
   console.log('\nTry:')
   const command = [

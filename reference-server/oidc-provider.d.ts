@@ -21,7 +21,7 @@ declare module 'oidc-provider' {
     set(field: string, value: string): void
     remove(field: string): void
     /** Set once oidc-provider has matched an endpoint; absent before `next()` and on a 404. */
-    oidc?: { route: string }
+    oidc?: { route: string; params?: Record<string, unknown> }
   }
 
   export type Middleware = (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>
@@ -67,8 +67,36 @@ declare module 'oidc-provider' {
     jwt?: { sign?: { alg: string; kid?: string } }
   }
 
+  /** An account as findAccount returns it: its id and its claims for a scope. */
+  export interface Account {
+    accountId: string
+    claims(use: string, scope: string): Promise<Record<string, unknown>>
+  }
+
+  /** The slice of an interaction (login or consent) that the reference server's pages read. */
+  export interface Interaction {
+    uid: string
+    prompt: { name: string; details: Record<string, unknown> }
+    params: Record<string, unknown>
+    session?: { accountId: string }
+    grantId?: string
+  }
+
+  /** A seller's consent to a client: the scopes and claims it granted (oidc-provider `Grant`). */
+  export interface Grant {
+    getOIDCScope(): string
+    getOIDCClaims(): string[]
+    getResourceScope(resource: string): string
+    addOIDCScope(scope: string): void
+    addOIDCClaims(claims: string[]): void
+    addResourceScope(resource: string, scope: string): void
+    save(): Promise<string>
+  }
+
   export interface Configuration {
     adapter?: (model: string) => Adapter
+    findAccount?: (ctx: KoaContextWithOIDC, sub: string) => Promise<Account | undefined>
+    conformIdTokenClaims?: boolean
     jwks?: { keys: JWK[] }
     cookies?: { keys: string[] }
     scopes?: string[]
@@ -100,6 +128,7 @@ declare module 'oidc-provider' {
         secretFactory?: (ctx: KoaContextWithOIDC) => Promise<string>
         issueRegistrationAccessToken?: boolean
       }
+      registrationManagement?: { enabled: boolean; rotateRegistrationAccessToken?: boolean }
       resourceIndicators?: {
         enabled: boolean
         defaultResource?: (
@@ -122,12 +151,24 @@ declare module 'oidc-provider' {
     readonly issuer: string
     readonly Client: { validate(metadata: ClientMetadata): Promise<void> }
     use(middleware: Middleware): this
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>
+    interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>
+    readonly Grant: {
+      new (properties: { accountId: string; clientId: string }): Grant
+      find(id: string): Promise<Grant | undefined>
+    }
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>
     on(event: 'server_error', listener: (ctx: KoaContextWithOIDC, error: Error) => void): this
   }
 
   export const errors: {
     InvalidTarget: new (description?: string) => Error
+    InvalidScope: new (description: string, scope: string) => Error
   }
 
   export default Provider

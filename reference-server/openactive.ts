@@ -4,6 +4,9 @@
 /** The scope a booking partner asks for, with client credentials, to read the Orders feed. */
 export const ORDERS_FEED_SCOPE = 'openactive-ordersfeed'
 
+/** The scope a booking partner gets, by a seller's authorization, to book for that seller. */
+export const BOOKING_SCOPE = 'openactive-openbooking'
+
 /** Every scope discovery advertises, as the RI does. */
 export const SCOPES = [
   'openid',
@@ -73,4 +76,28 @@ export function tokenScopes(payload: Record<string, unknown>): string[] {
   if (typeof scope === 'string') return scope.split(' ')
   if (Array.isArray(scope)) return scope.filter((value) => typeof value === 'string')
   return []
+}
+
+/** The reference server's one test seller, as a booking system's seller account would be. */
+export interface TestSeller {
+  /** The login name; distinctive, since reports redact it wherever it appears. */
+  username: string
+  password: string
+  /** The seller's JSON-LD `@id`, which the ID token's sellerId names. */
+  id: string
+}
+
+/** The account id (the ID token's `sub`) of the test seller: the seller, not a person (R12). */
+export const SELLER_ACCOUNT_ID = 'seller-1'
+
+/** The OpenActive ID token claims of the test seller, for the `openactive-identity` scope. */
+export function sellerClaims(issuer: string, sellerId: string): Record<string, string> {
+  return {
+    'https://openactive.io/sellerId': sellerId,
+    'https://openactive.io/sellerName': 'Reference Leisure Centre',
+    'https://openactive.io/sellerUrl': `${issuer}/sellers/1`,
+    'https://openactive.io/sellerLogo': `${issuer}/sellers/1/logo.png`,
+    'https://openactive.io/bookingServiceName': 'Reference Booking System',
+    'https://openactive.io/bookingServiceUrl': `${issuer}/`,
+  }
 }

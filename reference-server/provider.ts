@@ -10,6 +10,8 @@ import {
   API_SCOPES,
   CLIENT_ID_CLAIM,
   IDENTITY_CLAIMS,
+  SELLER_ACCOUNT_ID,
+  BOOKING_SCOPE,
   PROVIDER_ROUTES,
   SCOPES,
 } from './openactive.js'
@@ -22,6 +24,8 @@ export interface ProviderOptions {
   /** Private RS256 JWK, with `kid`, that signs access tokens. */
   signingJwk: JWK
   store: MemoryStore
+  /** The test seller's ID token claims (openactive-identity); `sub` is the seller's account. */
+  sellerClaims: Record<string, string>
 }
 
 /** Access token lifetime, as the OpenActive Open Booking API recommends (15 minutes). */
@@ -48,10 +52,8 @@ export function generateClientId(): string {
 /**
  * Builds the oidc-provider instance that plays an OpenActive booking system's OpenID provider:
  * dynamic client registration behind an initial access token, and client credentials issuing
- * RS256 JWT access tokens for the Open Booking API.
- *
- * > [!NOTE]
- * > There is no login or consent page, so the authorization code flow cannot complete.
+ * RS256 JWT access tokens for the Open Booking API; and the authorization code flow for its test
+ * seller, whose login and consent pages `interactions.ts` serves.
  */
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
   const { Provider, errors } = await loadOidcProvider()
@@ -61,6 +63,13 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
 
   const configuration: Configuration = {
     adapter: (model) => options.store.adapterFor(model),
+    // One account: the test seller, whose login the interaction pages check.
+    findAccount: async (_ctx, sub) =>
+      sub === SELLER_ACCOUNT_ID
+        ? { accountId: sub, claims: async () => ({ sub, ...options.sellerClaims }) }
+        : undefined,
+    // The seller claims go in the ID token itself, as OpenActive asks, not only in userinfo.
+    conformIdTokenClaims: false,
     jwks: { keys: [options.signingJwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: SCOPES,
@@ -80,7 +89,17 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     },
     enabledJWA: { idTokenSigningAlgValues: ['RS256'] },
     routes: { ...PROVIDER_ROUTES },
-    ttl: { AccessToken: ACCESS_TOKEN_TTL, ClientCredentials: ACCESS_TOKEN_TTL },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL,
+      ClientCredentials: ACCESS_TOKEN_TTL,
+      // The seller's login: ten minutes to sign in, a day's session, a fortnight's consent.
+      Interaction: 600,
+      Session: 24 * 3600,
+      IdToken: 3600,
+      Grant: 14 * 24 * 3600,
+      RefreshToken: 14 * 24 * 3600,
+      AuthorizationCode: 60,
+    },
     // Booking partners call from servers; no browser origin is ever entitled to CORS.
     clientBasedCORS: () => false,
     extraTokenClaims: async (_ctx, token) =>
@@ -98,14 +117,23 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
         initialAccessToken: options.initialAccessToken,
         secretFactory: async () => generateClientSecret(),
       },
+      // RFC 7592: the checker deletes the client it registered when the run ends.
+      registrationManagement: { enabled: true, rotateRegistrationAccessToken: false },
       resourceIndicators: {
         enabled: true,
         // Booking partners send no `resource` parameter (the Test Suite's Broker does not), so
         // every token request defaults to the Open Booking API; that is what makes the access
         // token a JWT for `openbooking` rather than an opaque token for userinfo.
         defaultResource: async () => apiResource,
-        getResourceServerInfo: async (_ctx, indicator) => {
+        getResourceServerInfo: async (ctx, indicator) => {
           if (indicator !== apiResource) throw new errors.InvalidTarget()
+          // Booking on a seller's behalf needs the seller's authorization, never client
+          // credentials, even for a client also registered for the authorization code flow.
+          const params = ctx.oidc?.params ?? {}
+          const asked = String(params.scope ?? '').split(' ')
+          if (params.grant_type === 'client_credentials' && asked.includes(BOOKING_SCOPE)) {
+            throw new errors.InvalidScope('requires the seller’s authorization', BOOKING_SCOPE)
+          }
           return {
             scope: API_SCOPES,
             audience: API_AUDIENCE,

@@ -5,16 +5,27 @@ import type { AddressInfo } from 'node:net'
 
 import { writeAnswer } from './answer.js'
 import type { Fault, FaultEnvironment } from './faults.js'
-import { faultMiddleware, faultPages, FAULTS, isFault, ordersFeedFaults } from './faults.js'
+import {
+  AUTHORIZATION_FAULT_NAMES,
+  faultMiddleware,
+  faultPages,
+  FAULTS,
+  isFault,
+  ordersFeedFaults,
+  remembersConsent,
+} from './faults.js'
+import { INTERACTION_PATH, interactionHandler } from './interactions.js'
 import { generateRsaPublicJwk, generateSigningKey, once } from './keys.js'
 import type { SigningKey } from './keys.js'
 import { MemoryStore } from './memory-store.js'
-import { ORDERS_FEED_PATH, ORDERS_FEED_SCOPE } from './openactive.js'
+import { ORDERS_FEED_PATH, ORDERS_FEED_SCOPE, sellerClaims, type TestSeller } from './openactive.js'
 import { ordersFeedHandler } from './orders-feed.js'
 import { createProvider, generateClientId, generateClientSecret } from './provider.js'
 
 export type { Fault, SigningKey }
-export { FAULTS, generateSigningKey }
+export type { AuthorizationFault } from './faults.js'
+export type { TestSeller }
+export { AUTHORIZATION_FAULT_NAMES, FAULTS, generateSigningKey }
 
 /** How to start a reference server. */
 export interface ReferenceServerOptions {
@@ -31,6 +42,8 @@ export interface ReferenceServerOptions {
    * start many servers may share one from {@link generateSigningKey}.
    */
   signingKey?: SigningKey
+  /** The test seller's password. Default: a random value generated at start. */
+  sellerPassword?: string
 }
 
 /** A running reference server. */
@@ -40,6 +53,8 @@ export interface ReferenceServer {
   initialAccessToken: string
   /** `${issuer}/api/openbooking/orders-rpde` */
   ordersFeedUrl: string
+  /** The test seller whose login the authorization code flow needs, and its `@id`. */
+  seller: TestSeller
   /**
    * Registers a client_credentials client directly (not via HTTP), for tests that pass
    * client-id/secret. Its secret has the same awkward characters as a registered one.
@@ -92,12 +107,18 @@ export async function startReferenceServer(
     const ordersFeedUrl = `${issuer}${ORDERS_FEED_PATH}`
     const signingKey = options.signingKey ?? (await generateSigningKey())
     const store = new MemoryStore()
+    const seller: TestSeller = {
+      username: 'reference-seller@example.com',
+      password: options.sellerPassword ?? randomBytes(18).toString('base64url'),
+      id: `${issuer}/api/identifiers/sellers/1`,
+    }
 
     const provider = await createProvider({
       issuer,
       initialAccessToken,
       signingJwk: signingKey.privateJwk,
       store,
+      sellerClaims: sellerClaims(issuer, seller.id),
     })
     const env = faultEnvironment({ issuer, initialAccessToken, signingKey, store })
     provider.use(faultMiddleware(faults, env))
@@ -110,6 +131,11 @@ export async function startReferenceServer(
       faults: ordersFeedFaults(faults, env),
     })
     const pages = faultPages(faults)
+    const interactions = interactionHandler({
+      provider,
+      seller,
+      rememberConsent: remembersConsent(faults),
+    })
     listener = (req, res) => {
       const path = new URL(req.url ?? '/', issuer).pathname
       const page = pages.get(path)
@@ -117,7 +143,11 @@ export async function startReferenceServer(
         writeAnswer(res, page, req.method)
         return
       }
-      const handle = path === ORDERS_FEED_PATH ? ordersFeed : provide
+      const handle = path.startsWith(INTERACTION_PATH)
+        ? interactions
+        : path === ORDERS_FEED_PATH
+          ? ordersFeed
+          : provide
       handle(req, res).catch((error: unknown) => {
         console.error(`reference server: ${req.method} ${path} failed:`, error)
         if (!res.headersSent) res.writeHead(500)
@@ -133,7 +163,7 @@ export async function startReferenceServer(
       return { clientId: metadata.client_id, clientSecret: metadata.client_secret }
     }
 
-    return { issuer, initialAccessToken, ordersFeedUrl, createClient, close }
+    return { issuer, initialAccessToken, ordersFeedUrl, seller, createClient, close }
   } catch (error) {
     await close()
     throw error
@@ -157,6 +187,7 @@ function faultEnvironment(
       return typeof client?.client_secret === 'string' ? client.client_secret : undefined
     },
     opaqueTokens: new Map(),
+    adapter: (model) => store.adapterFor(model),
   }
 }
 

@@ -1,7 +1,10 @@
 /**
- * The demo: starts the reference server on an ephemeral loopback port, runs the bundled CLI
- * against it with registration and the Orders feed, prints the report and exits with the CLI's
- * status.
+ * The demo: starts the reference server on an ephemeral loopback port, runs the CLI against it
+ * with registration, the Orders feed and the test seller's authorization (form login; `--browser`
+ * for headless Chromium), prints the report and exits with the CLI's status.
+ *
+ * The CLI runs from the sources (through tsx), so the demo shows the code as it is even before
+ * `npm run bundle` has rebuilt dist/.
  */
 import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
@@ -20,12 +23,23 @@ const args = [
   '--orders-feed-url',
   server.ordersFeedUrl,
   '--allow-insecure-http',
+  '--seller-id',
+  server.seller.id,
+  ...(process.argv.includes('--browser') ? ['--login-mode', 'browser'] : []),
 ]
-console.log(`$ OPENACTIVE_INITIAL_ACCESS_TOKEN=… openactive-auth-check ${args.join(' ')}\n`)
+console.log(
+  `$ OPENACTIVE_INITIAL_ACCESS_TOKEN=… OPENACTIVE_SELLER_USERNAME=… OPENACTIVE_SELLER_PASSWORD=… openactive-auth-check ${args.join(' ')}\n`,
+)
 
 const started = performance.now()
-const child = spawn(process.execPath, [join(root, 'bin', 'openactive-auth-check.js'), ...args], {
-  env: { ...process.env, OPENACTIVE_INITIAL_ACCESS_TOKEN: server.initialAccessToken },
+const cli = ['--import', 'tsx', join(root, 'src', 'cli.ts')]
+const child = spawn(process.execPath, [...cli, ...args], {
+  env: {
+    ...process.env,
+    OPENACTIVE_INITIAL_ACCESS_TOKEN: server.initialAccessToken,
+    OPENACTIVE_SELLER_USERNAME: server.seller.username,
+    OPENACTIVE_SELLER_PASSWORD: server.seller.password,
+  },
   stdio: 'inherit',
 })
 const code = await new Promise<number>((resolve) =>

@@ -1,14 +1,19 @@
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import * as core from '@actions/core'
 import { INPUT_NAMES, InputError, parseConfig, type RawInputs } from './config.js'
+import { GitHubInputError, parseGitHubOptions, publishToGitHub } from './github/publish.js'
+import { renderAnnotations } from './report/annotations.js'
 import { renderJson } from './report/json.js'
+import { renderJunit } from './report/junit.js'
 import { renderSummary } from './report/summary.js'
 import { plural } from './report/text.js'
 import { runCheck } from './run.js'
 
-const SECRET_INPUTS = ['initial-access-token', 'client-secret'] as const
+const SECRET_INPUTS = ['initial-access-token', 'client-secret', 'github-token'] as const
+/** GitHub takes at most 65,535 characters of a check run's output summary. */
+const CHECK_RUN_SUMMARY_BYTES = 65_000
 
 /**
  * The action: inputs → check → job summary, report file and outputs. A failed check fails the
@@ -26,6 +31,7 @@ export async function runAction(): Promise<void> {
       INPUT_NAMES.map((name) => [name, core.getInput(name)]),
     )
     const config = parseConfig(raw)
+    const gitHub = parseGitHubOptions((name) => core.getInput(name))
 
     const report = await runCheck(config, {
       onSecret: mask,
@@ -39,22 +45,51 @@ export async function runAction(): Promise<void> {
       `openactive-auth-check-${step}.json`,
     )
     await writeFile(reportFile, renderJson(report))
-    await writeSummary(renderSummary(report, { docsUrl: catalogueUrl() }))
+    const junitFile = resolve(
+      core.getInput('junit-file') || join(dirname(reportFile), `openactive-auth-check-${step}.xml`),
+    )
+    await mkdir(dirname(junitFile), { recursive: true })
+    await writeFile(junitFile, renderJunit(report))
+    const docsUrl = catalogueUrl()
+    await writeSummary(renderSummary(report, { docsUrl }))
+    // The step's own failure message below is an error annotation too.
+    for (const { level, title, message } of renderAnnotations(
+      report,
+      report.result === 'fail' ? 1 : 0,
+    ))
+      core[level](message, { title })
 
     core.setOutput('result', report.result)
     core.setOutput('failures', String(report.failures))
     core.setOutput('warnings', String(report.warnings))
     core.setOutput('client-id', report.clientId ?? '')
     core.setOutput('report-file', reportFile)
+    core.setOutput('junit-file', junitFile)
 
     const counts = `${plural(report.failures, 'failure')}, ${plural(report.warnings, 'warning')}`
+    const published = await publishToGitHub(
+      report,
+      gitHub,
+      {
+        checkRunOutput: {
+          title: `${report.result === 'pass' ? 'Passed' : 'Failed'}: ${counts}`,
+          summary: renderSummary(report, { docsUrl, maxBytes: CHECK_RUN_SUMMARY_BYTES }),
+        },
+        docsUrl,
+      },
+      { info: core.info, notice: core.notice, warning: core.warning },
+    )
+    core.setOutput('check-run-url', published.checkRunUrl ?? '')
+    core.setOutput('issue-url', published.issueUrl ?? '')
+
     if (report.result === 'fail') {
       const failing = report.checks.filter((check) => check.status === 'fail').map((c) => c.id)
       const which = failing.length > 0 ? ` (${failing.join(', ')})` : ''
       core.setFailed(`OpenActive auth check failed: ${counts}${which}. See the job summary.`)
     } else core.info(`OpenActive auth check passed: ${counts}.`)
   } catch (error) {
-    if (error instanceof InputError) core.setFailed(`Input ${error.message}`)
+    if (error instanceof InputError || error instanceof GitHubInputError)
+      core.setFailed(`Input ${error.message}`)
     else
       core.setFailed(
         `Internal error in openactive-auth-check: ${error instanceof Error ? error.stack : String(error)}`,

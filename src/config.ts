@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { parseSellerLogin, type SellerLogin } from './seller-config.js'
 
 /** One validated configuration for both entry points (action and CLI). */
 export interface Config {
@@ -16,6 +17,12 @@ export interface Config {
   strict: boolean
   failOn: 'failure' | 'warning'
   requestTimeoutMs: number
+  /** The whole run's budget: no request starts after it. */
+  runTimeoutMs: number
+  /** Origins an endpoint may have even when it resolves to an internal address (SSRF guard). */
+  allowEndpointOrigins: string[]
+  /** The seller's test login: when given, the authorization code flow is checked too. */
+  seller?: SellerLogin
 }
 
 /** The inputs by their action names; every value is a string as a user typed it. */
@@ -33,6 +40,15 @@ export const INPUT_NAMES = [
   'strict',
   'fail-on',
   'request-timeout',
+  'run-timeout',
+  'allow-endpoint-origins',
+  'seller-username',
+  'seller-password',
+  'seller-id',
+  'redirect-uri',
+  'login-mode',
+  'login-selectors',
+  'chrome-path',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -49,6 +65,7 @@ export class InputError extends Error {
 
 export const DEFAULT_SCOPE = 'openactive-ordersfeed'
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 20
+export const DEFAULT_RUN_TIMEOUT_SECONDS = 120
 
 /** Validates the inputs; throws {@link InputError} naming the first bad one. */
 export function parseConfig(raw: RawInputs): Config {
@@ -106,6 +123,10 @@ export function parseConfig(raw: RawInputs): Config {
     strict: parseBoolean('strict', value('strict')),
     failOn: parseFailOn(value('fail-on')),
     requestTimeoutMs: parseTimeout(value('request-timeout')) * 1000,
+    runTimeoutMs:
+      parseSeconds('run-timeout', value('run-timeout'), DEFAULT_RUN_TIMEOUT_SECONDS, 3600) * 1000,
+    allowEndpointOrigins: parseOrigins(value('allow-endpoint-origins')),
+    seller: parseSellerLogin(raw),
   }
 }
 
@@ -172,4 +193,44 @@ function parseTimeout(text: string | undefined): number {
     )
   }
   return seconds
+}
+
+function parseSeconds(
+  name: InputName,
+  text: string | undefined,
+  fallback: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > max) {
+    throw new InputError(
+      name,
+      `must be a number of seconds from 1 to ${max} (got ${JSON.stringify(text)})`,
+    )
+  }
+  return seconds
+}
+
+/** A list of origins, separated by commas, spaces or lines: each https://host[:port]. */
+function parseOrigins(text: string | undefined): string[] {
+  if (text === undefined) return []
+  return text
+    .split(/[\s,]+/)
+    .filter((item) => item !== '')
+    .map((item) => {
+      let url: URL
+      try {
+        url = new URL(item)
+      } catch {
+        throw new InputError('allow-endpoint-origins', `not a URL: ${JSON.stringify(item)}`)
+      }
+      if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin) {
+        throw new InputError(
+          'allow-endpoint-origins',
+          `must be origins such as https://host:port, without a path (got ${JSON.stringify(item)})`,
+        )
+      }
+      return url.origin
+    })
 }

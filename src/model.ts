@@ -11,6 +11,7 @@ export const STAGES = [
   'token',
   'access-token',
   'orders-feed',
+  'authorization',
 ] as const
 export type Stage = (typeof STAGES)[number]
 
@@ -22,6 +23,7 @@ export const STAGE_TITLES: Record<Stage, string> = {
   token: 'Client Credentials grant',
   'access-token': 'Access token',
   'orders-feed': 'Orders feed',
+  authorization: 'Seller authorization (authorization code flow)',
 }
 
 /** `must` breaks a booking partner; `should` is a recommendation; `info` is advice only. */
@@ -57,4 +59,12 @@ export interface Exchange {
   error?: { code: string; message: string }
   startedAt: number
   durationMs: number
+  /** The tries before the last, when a network error, 429 or 502–504 was retried. */
+  retries?: Retry[]
+}
+
+/** One retried attempt: what went wrong and how long the tool waited before the next. */
+export interface Retry {
+  reason: string
+  delayMs: number
 }

@@ -3,13 +3,15 @@ import type { Config } from './config.js'
 import { HttpClient } from './http.js'
 import { type Finding, type Stage, STAGE_TITLES } from './model.js'
 import { buildReport, type Report, stageStatus } from './report/model.js'
+import { type Lookup, systemLookup } from './net/guard.js'
 import { Secrets } from './secrets.js'
 import { accessToken } from './stages/access-token.js'
+import { authorization } from './stages/authorization.js'
 import type { RunState, StageContext, StageRunner } from './stages/context.js'
 import { discovery } from './stages/discovery.js'
 import { jwks } from './stages/jwks.js'
 import { ordersFeed } from './stages/orders-feed.js'
-import { registration } from './stages/registration.js'
+import { deleteRegisteredClients, registration } from './stages/registration.js'
 import { token } from './stages/token.js'
 
 const RUNNERS: [Stage, StageRunner][] = [
@@ -19,7 +21,11 @@ const RUNNERS: [Stage, StageRunner][] = [
   ['token', token],
   ['access-token', accessToken],
   ['orders-feed', ordersFeed],
+  ['authorization', authorization],
 ]
+
+/** The JWKS is needed only by the access token checks: it is fetched beside registration. */
+const RUNS_BESIDE_NEXT = new Set<Stage>(['jwks'])
 
 export interface RunOptions {
   /** Told about every secret as soon as it is known, e.g. `core.setSecret`. */
@@ -28,6 +34,8 @@ export interface RunOptions {
   log?: (line: string) => void
   /** The clock; a fixed one makes time checks reproducible. */
   now?: () => number
+  /** The resolver for the SSRF guard; tests inject one so they need no DNS. */
+  lookup?: Lookup
 }
 
 /**
@@ -40,6 +48,8 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
   secrets.add(config.initialAccessToken)
   secrets.add(config.clientSecret)
   if (config.clientId && config.clientSecret) secrets.addBasic(config.clientId, config.clientSecret)
+  secrets.add(config.seller?.username)
+  secrets.add(config.seller?.password)
 
   const now = options.now ?? Date.now
   const context: StageContext = {
@@ -47,9 +57,12 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
     http: new HttpClient({
       timeoutMs: config.requestTimeoutMs,
       caCertificate: config.caCertificate,
+      budgetMs: config.runTimeoutMs,
+      lookup: options.lookup,
     }),
     secrets,
     now,
+    lookup: options.lookup ?? systemLookup,
   }
   const state: RunState = {}
   const findings: Finding[] = []
@@ -57,17 +70,35 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
   const started = performance.now()
   const startedAt = new Date(now())
 
-  for (const [stage, runner] of RUNNERS) {
+  const runStage = async (stage: Stage, runner: StageRunner): Promise<Finding[]> => {
     const stageStarted = performance.now()
     const outcome = await runner(context, state)
-    const stageFindings =
-      typeof outcome === 'string'
-        ? checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`))
-        : completeStage(stage, outcome)
-    findings.push(...stageFindings)
     timings[stage] = Math.round(performance.now() - stageStarted)
-    options.log?.(`${STAGE_TITLES[stage]}: ${stageStatus(stageFindings)} (${timings[stage]} ms)`)
+    return typeof outcome === 'string'
+      ? checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`))
+      : completeStage(stage, outcome)
   }
+  // Stages run in order, but one that only later stages need runs beside the next; findings
+  // are collected in stage order all the same.
+  const running: [Stage, Promise<Finding[]>][] = []
+  for (const [stage, runner] of RUNNERS) {
+    running.push([stage, runStage(stage, runner)])
+    if (RUNS_BESIDE_NEXT.has(stage)) continue
+    for (const [done, promise] of running.splice(0)) {
+      const stageFindings = await promise
+      findings.push(...stageFindings)
+      options.log?.(`${STAGE_TITLES[done]}: ${stageStatus(stageFindings)} (${timings[done]} ms)`)
+    }
+  }
+
+  // Clean up last, so every stage could use the client.
+  const deleted = await deleteRegisteredClients(context, state)
+  if (deleted)
+    findings.splice(
+      findings.findIndex((finding) => finding.id === deleted.id),
+      1,
+      deleted,
+    )
 
   return buildReport({
     config,
@@ -75,6 +106,7 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
     exchanges: context.http.exchanges,
     timings,
     clientId: state.client?.clientId,
+    accessToken: state.accessToken,
     startedAt,
     durationMs: Math.round(performance.now() - started),
     secrets,

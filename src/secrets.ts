@@ -73,6 +73,12 @@ export function basicCredentials(clientId: string, clientSecret: string): string
   return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')
 }
 
+/** Whether a text contains a value in any of the spellings a server might echo it in. */
+export function echoes(text: string, value: string | undefined): boolean {
+  if (!value || value.length < MIN_LENGTH) return false
+  return spellings(value).some((form) => text.includes(form))
+}
+
 /** The ways a secret can be written in a header, a form, a URL, JSON or HTML. */
 function spellings(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)

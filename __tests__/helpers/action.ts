@@ -14,6 +14,8 @@ export interface ActionRun {
   summary: string
   /** The JSON report the action wrote, if it wrote one. */
   report?: string
+  /** The JUnit XML report the action wrote, if it wrote one. */
+  junit?: string
 }
 
 /**
@@ -24,6 +26,8 @@ export interface ActionRun {
 export async function runActionProcess(
   entry: 'dist/index.js' | 'src/index.ts',
   inputs: Record<string, string>,
+  /** More environment, e.g. GITHUB_API_URL and the event for the GitHub features. */
+  extraEnv: Record<string, string> = {},
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'action-run-'))
   const outputFile = join(dir, 'output')
@@ -36,6 +40,7 @@ export async function runActionProcess(
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: dir,
+    ...extraEnv,
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
 
@@ -61,8 +66,11 @@ export async function runActionProcess(
   const report = outputs['report-file']
     ? await readFile(outputs['report-file'], 'utf8').catch(() => undefined)
     : undefined
+  const junit = outputs['junit-file']
+    ? await readFile(outputs['junit-file'], 'utf8').catch(() => undefined)
+    : undefined
   await rm(dir, { recursive: true, force: true })
-  return { code, stdout, stderr, outputs, summary, report }
+  return { code, stdout, stderr, outputs, summary, report, junit }
 }
 
 /** Reads the `name<<delimiter` blocks @actions/core writes to GITHUB_OUTPUT. */

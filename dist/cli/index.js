@@ -3616,11 +3616,1764 @@ module.exports = (options = {}, connect = tls.connect) => new Promise((resolve, 
 
 /***/ }),
 
+/***/ 935:
+/***/ ((__unused_webpack_module, exports) => {
+
+var __webpack_unused_export__;
+
+
+/**
+ * Check if `vhost` is a valid suffix of `hostname` (top-domain)
+ *
+ * It means that `vhost` needs to be a suffix of `hostname` and we then need to
+ * make sure that: either they are equal, or the character preceding `vhost` in
+ * `hostname` is a '.' (it should not be a partial label).
+ *
+ * * hostname = 'not.evil.com' and vhost = 'vil.com'      => not ok
+ * * hostname = 'not.evil.com' and vhost = 'evil.com'     => ok
+ * * hostname = 'not.evil.com' and vhost = 'not.evil.com' => ok
+ */
+function shareSameDomainSuffix(hostname, vhost) {
+    if (hostname.endsWith(vhost)) {
+        return (hostname.length === vhost.length ||
+            hostname[hostname.length - vhost.length - 1] === '.');
+    }
+    return false;
+}
+/**
+ * Given a hostname and its public suffix, extract the general domain.
+ */
+function extractDomainWithSuffix(hostname, publicSuffix) {
+    // Locate the index of the last '.' in the part of the `hostname` preceding
+    // the public suffix.
+    //
+    // examples:
+    //   1. not.evil.co.uk  => evil.co.uk
+    //         ^    ^
+    //         |    | start of public suffix
+    //         | index of the last dot
+    //
+    //   2. example.co.uk   => example.co.uk
+    //     ^       ^
+    //     |       | start of public suffix
+    //     |
+    //     | (-1) no dot found before the public suffix
+    const publicSuffixIndex = hostname.length - publicSuffix.length - 2;
+    const lastDotBeforeSuffixIndex = hostname.lastIndexOf('.', publicSuffixIndex);
+    // No '.' found, then `hostname` is the general domain (no sub-domain)
+    if (lastDotBeforeSuffixIndex === -1) {
+        return hostname;
+    }
+    // Extract the part between the last '.'
+    return hostname.slice(lastDotBeforeSuffixIndex + 1);
+}
+/**
+ * Detects the domain based on rules and upon and a host string
+ */
+function getDomain$1(suffix, hostname, options) {
+    // Check if `hostname` ends with a member of `validHosts`.
+    if (options.validHosts !== null) {
+        const validHosts = options.validHosts;
+        for (const vhost of validHosts) {
+            if ( /*@__INLINE__*/shareSameDomainSuffix(hostname, vhost)) {
+                return vhost;
+            }
+        }
+    }
+    let numberOfLeadingDots = 0;
+    if (hostname.startsWith('.')) {
+        while (numberOfLeadingDots < hostname.length &&
+            hostname[numberOfLeadingDots] === '.') {
+            numberOfLeadingDots += 1;
+        }
+    }
+    // If `hostname` is a valid public suffix, then there is no domain to return.
+    // Since we already know that `getPublicSuffix` returns a suffix of `hostname`
+    // there is no need to perform a string comparison and we only compare the
+    // size.
+    if (suffix.length === hostname.length - numberOfLeadingDots) {
+        return null;
+    }
+    // To extract the general domain, we start by identifying the public suffix
+    // (if any), then consider the domain to be the public suffix with one added
+    // level of depth. (e.g.: if hostname is `not.evil.co.uk` and public suffix:
+    // `co.uk`, then we take one more level: `evil`, giving the final result:
+    // `evil.co.uk`).
+    return /*@__INLINE__*/ extractDomainWithSuffix(hostname, suffix);
+}
+
+/**
+ * Return the part of domain without suffix.
+ *
+ * Example: for domain 'foo.com', the result would be 'foo'.
+ */
+function getDomainWithoutSuffix$1(domain, suffix) {
+    // Note: here `domain` and `suffix` cannot have the same length because in
+    // this case we set `domain` to `null` instead. It is thus safe to assume
+    // that `suffix` is shorter than `domain`.
+    return domain.slice(0, -suffix.length - 1);
+}
+
+// `charCodeAt.call(url, i)`, not `url.charCodeAt(i)`: see `is-valid.ts`.
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const charCodeAt$2 = String.prototype.charCodeAt;
+/**
+ * Matches an ASCII tab (U+0009) or newline (U+000A / U+000D). The WHATWG URL
+ * parser strips these before parsing; we only allocate a cleaned copy (and
+ * re-parse) on the rare input that actually contains one.
+ */
+const CONTROL_CHARS = /[\t\n\r]/g;
+const HAS_CONTROL_CHAR = /[\t\n\r]/;
+/**
+ * Matches a forbidden domain code point
+ * (https://url.spec.whatwg.org/#forbidden-domain-code-point): a C0 control,
+ * space, '#', '%', '/', ':', '<', '>', '?', '@', '[', '\', ']', '^', '|' or DEL.
+ */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_DOMAIN_CHAR = /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/;
+// Set by `extractHostname` (a module-scope flag, read synchronously by
+// `parseImpl` right after the call — same pattern as the reused RESULT object).
+// `true` ONLY when extraction validated the returned host inline (a confirmed-
+// valid, "simple" authority) so `parseImpl` can skip the separate
+// `isValidHostname` pass. `false` in every other case (validation disabled, a
+// complex authority — userinfo/port/brackets/trailing-dot/control — an invalid
+// host, or a non-main return path); `parseImpl` then validates as usual. The
+// fast path can only ever SKIP a redundant scan for hosts already known valid,
+// never accept an invalid one.
+let extractedHostnameValidated = false;
+// Set by `extractHostname`, like `extractedHostnameValidated`: `true` ONLY when
+// the returned host was in brackets ("http://[::1]/"). `parseImpl` then checks
+// that it is an IPv6 address, as browsers do.
+let extractedBracketedHost = false;
+/**
+ * True if char `code` is a valid hostname character. This is the per-char half
+ * of `is-valid.ts`'s `isValidAscii` (a-z, 0-9, > U+007F) PLUS three additions:
+ * A-Z (the host is lowercased before validation, so uppercase ≡ a valid
+ * lowercase letter) and '-' / '_' (valid inside a label). KEEP IN SYNC with
+ * `is-valid.ts`: these rules are deliberately duplicated to validate during
+ * extraction, so any change to the accepted character set there must be
+ * mirrored here (and vice-versa).
+ */
+function isValidHostnameChar(code) {
+    return ((code >= 97 && code <= 122) || // a-z
+        (code >= 48 && code <= 57) || // 0-9
+        code > 127 || // non-ASCII (accepted, not punycode-checked)
+        (code >= 65 && code <= 90) || // A-Z (becomes valid once lowercased)
+        code === 45 || // '-'
+        code === 95 // '_'
+    );
+}
+/**
+ * No hostname in `url`, unless a tab or newline, which browsers remove before
+ * anything else, hides one ("sc:\t//host", "/\t/host"): `url` is then read
+ * again without them. Only reached on inputs without a host.
+ */
+function noHostname(url, urlIsValidHostname, validate) {
+    return HAS_CONTROL_CHAR.test(url)
+        ? extractHostname(url.replace(CONTROL_CHARS, ''), urlIsValidHostname, validate)
+        : null;
+}
+/**
+ * True if char `code` may follow the first letter of a scheme: an ASCII letter,
+ * a digit, '+', '-' or '.' (https://url.spec.whatwg.org/#scheme-state).
+ */
+function isSchemeChar(code) {
+    return (((code | 32) >= 97 && (code | 32) <= 122) || // [a-zA-Z] (fold letters only)
+        (code >= 48 && code <= 57) || // [0, 9]
+        code === 46 || // '.'
+        code === 45 || // '-'
+        code === 43 // '+'
+    );
+}
+/**
+ * `hostname` percent-decoded as browsers decode the host of a special URL,
+ * lower-cased and without trailing dots, or null where they find no valid host:
+ * bytes that are no UTF-8 ("%FF"), a '%' not followed by two hexadecimal digits
+ * ("%zz"), and characters forbidden in a domain once decoded ("%2F", "%3A",
+ * "%5B::1%5D"). https://url.spec.whatwg.org/#concept-host-parser
+ */
+function decodeHostname(hostname) {
+    let decoded;
+    try {
+        decoded = decodeURIComponent(hostname);
+    }
+    catch (_a) {
+        return null;
+    }
+    if (FORBIDDEN_DOMAIN_CHAR.test(decoded)) {
+        return null;
+    }
+    let end = decoded.length;
+    while (end > 1 && charCodeAt$2.call(decoded, end - 1) === 46 /* '.' */) {
+        end -= 1;
+    }
+    return decoded.slice(0, end).toLowerCase();
+}
+/**
+ * True if `url.slice(start, end)` is a scheme, as browsers read one: an ASCII
+ * letter, then scheme characters.
+ */
+function isScheme(url, start, end) {
+    const first = charCodeAt$2.call(url, start) | 32;
+    if (start === end || first < 97 || first > 122) {
+        return false;
+    }
+    for (let i = start + 1; i < end; i += 1) {
+        if (!isSchemeChar(charCodeAt$2.call(url, i))) {
+            return false;
+        }
+    }
+    return true;
+}
+/**
+ * Classify scheme `url.slice(schemeStart, colonIndex)` as a WHATWG special
+ * scheme without allocating a substring (case-insensitive via `| 32`).
+ * Special schemes: ftp, file, http, https, ws, wss
+ * (https://url.spec.whatwg.org/#special-scheme).
+ *
+ * @returns 0 = not special, 1 = special, 2 = file (its host sits only between
+ *          "//" and the next slash).
+ */
+function getSpecialScheme(url, schemeStart, colonIndex) {
+    const length = colonIndex - schemeStart;
+    const c0 = charCodeAt$2.call(url, schemeStart) | 32;
+    if (length === 2) {
+        return c0 === 119 && (charCodeAt$2.call(url, schemeStart + 1) | 32) === 115
+            ? 1
+            : 0; // ws
+    }
+    else if (length === 3) {
+        const c1 = charCodeAt$2.call(url, schemeStart + 1) | 32;
+        const c2 = charCodeAt$2.call(url, schemeStart + 2) | 32;
+        if (c0 === 119 && c1 === 115 && c2 === 115)
+            return 1; // wss
+        if (c0 === 102 && c1 === 116 && c2 === 112)
+            return 1; // ftp
+        return 0;
+    }
+    else if (length === 4) {
+        const c1 = charCodeAt$2.call(url, schemeStart + 1) | 32;
+        const c2 = charCodeAt$2.call(url, schemeStart + 2) | 32;
+        const c3 = charCodeAt$2.call(url, schemeStart + 3) | 32;
+        if (c0 === 104 && c1 === 116 && c2 === 116 && c3 === 112)
+            return 1; // http
+        if (c0 === 102 && c1 === 105 && c2 === 108 && c3 === 101)
+            return 2; // file
+        return 0;
+    }
+    else if (length === 5) {
+        return c0 === 104 &&
+            (charCodeAt$2.call(url, schemeStart + 1) | 32) === 116 &&
+            (charCodeAt$2.call(url, schemeStart + 2) | 32) === 116 &&
+            (charCodeAt$2.call(url, schemeStart + 3) | 32) === 112 &&
+            (charCodeAt$2.call(url, schemeStart + 4) | 32) === 115
+            ? 1
+            : 0; // https
+    }
+    return 0;
+}
+/**
+ * Extract a hostname from `url`, matching a WHATWG URL parser's host-boundary
+ * behaviour (https://url.spec.whatwg.org/#concept-basic-url-parser) for tldts'
+ * scope. It deliberately does NOT normalise the host (no IDNA/punycode or IPv4
+ * canonicalisation; IPv6 brackets are stripped, not compressed), strips trailing
+ * dots, and stays lenient where a strict parser rejects (bare host:port,
+ * out-of-range port, user@host) — all documented deviations.
+ *
+ * @param urlIsValidHostname - when true, `url` is already a valid hostname and is
+ *   returned by the same reference (factory.ts skips re-validation on that
+ *   identity), keeping the common path allocation-free.
+ * @param validate - when true, validate the host inline during the authority
+ *   scan and publish the verdict via `extractedHostnameValidated` so `parseImpl`
+ *   can skip the redundant `isValidHostname` pass for simple authorities.
+ */
+function extractHostname(url, urlIsValidHostname, validate = false) {
+    let start = 0;
+    let end = url.length;
+    let hasUpper = false;
+    let failedValidation = false; // inline validation failed (always so with a '%')
+    let isSpecial = true; // '\' ends the host, unless non-special "scheme://"
+    extractedHostnameValidated = false;
+    extractedBracketedHost = false;
+    if (!urlIsValidHostname) {
+        // WHATWG step 1: trim leading/trailing C0 control or space (<= U+0020).
+        // Tab/newline elsewhere are handled lazily below.
+        while (start < url.length && charCodeAt$2.call(url, start) <= 32) {
+            start += 1;
+        }
+        // "data:"/"javascript:" never reach a host (inline payload; data URLs may be
+        // huge). `| 32` lowercases letters only; tab/newline is re-parsed below.
+        if ((charCodeAt$2.call(url, start + 4) === 58 /* ':' */ &&
+            (charCodeAt$2.call(url, start) | 32) === 100 /* d */ &&
+            (charCodeAt$2.call(url, start + 1) | 32) === 97 /* a */ &&
+            (charCodeAt$2.call(url, start + 2) | 32) === 116 /* t */ &&
+            (charCodeAt$2.call(url, start + 3) | 32) === 97) /* a */ ||
+            (charCodeAt$2.call(url, start + 10) === 58 /* ':' */ &&
+                (charCodeAt$2.call(url, start) | 32) === 106 /* j */ &&
+                (charCodeAt$2.call(url, start + 1) | 32) === 97 /* a */ &&
+                (charCodeAt$2.call(url, start + 2) | 32) === 118 /* v */ &&
+                (charCodeAt$2.call(url, start + 3) | 32) === 97 /* a */ &&
+                (charCodeAt$2.call(url, start + 4) | 32) === 115 /* s */ &&
+                (charCodeAt$2.call(url, start + 5) | 32) === 99 /* c */ &&
+                (charCodeAt$2.call(url, start + 6) | 32) === 114 /* r */ &&
+                (charCodeAt$2.call(url, start + 7) | 32) === 105 /* i */ &&
+                (charCodeAt$2.call(url, start + 8) | 32) === 112 /* p */ &&
+                (charCodeAt$2.call(url, start + 9) | 32) === 116) /* t */) {
+            return null;
+        }
+        while (end > start + 1 && charCodeAt$2.call(url, end - 1) <= 32) {
+            end -= 1;
+        }
+        if ((charCodeAt$2.call(url, start) === 47 /* '/' */ ||
+            charCodeAt$2.call(url, start) === 92) /* '\' */ &&
+            (charCodeAt$2.call(url, start + 1) === 47 /* '/' */ ||
+                charCodeAt$2.call(url, start + 1) === 92) /* '\' */) {
+            // Scheme-relative reference ("//host/path"). Relative to a web page, a
+            // special URL, browsers skip any further slashes ("///host").
+            start += 2;
+            while (charCodeAt$2.call(url, start) === 47 /* '/' */ ||
+                charCodeAt$2.call(url, start) === 92 /* '\' */) {
+                start += 1;
+            }
+        }
+        else {
+            // The scheme ends at the first ":/". Most URLs start with "http://" or
+            // "https://", so check for those before searching.
+            let indexOfProtocol = charCodeAt$2.call(url, start + 4) === 115 /* 's' */
+                ? start + 5
+                : start + 4;
+            if (charCodeAt$2.call(url, start) !== 104 /* 'h' */ ||
+                charCodeAt$2.call(url, start + 1) !== 116 /* 't' */ ||
+                charCodeAt$2.call(url, start + 2) !== 116 /* 't' */ ||
+                charCodeAt$2.call(url, start + 3) !== 112 /* 'p' */ ||
+                charCodeAt$2.call(url, indexOfProtocol) !== 58 /* ':' */ ||
+                charCodeAt$2.call(url, indexOfProtocol + 1) !== 47 /* '/' */) {
+                indexOfProtocol = url.indexOf(':/', start);
+            }
+            if (indexOfProtocol !== -1) {
+                // "scheme://…". Classify the scheme, then position `start` at the host.
+                const special = getSpecialScheme(url, start, indexOfProtocol);
+                if (special === 1) {
+                    // Special scheme: skip the run of '/' and '\' after it
+                    // (special-authority-(ignore-)slashes states; '\' acts as '/').
+                    start = indexOfProtocol + 2;
+                    while (charCodeAt$2.call(url, start) === 47 /* '/' */ ||
+                        charCodeAt$2.call(url, start) === 92 /* '\' */) {
+                        start += 1;
+                    }
+                }
+                else if (special === 2) {
+                    // file: the host is only what sits between "//" and the next slash, so
+                    // "file://h/x" => "h" but "file:///x" / "file:/x" => no host.
+                    start = indexOfProtocol + 1;
+                    let slashes = 0;
+                    while ((charCodeAt$2.call(url, start) === 47 ||
+                        charCodeAt$2.call(url, start) === 92) &&
+                        slashes < 2) {
+                        start += 1;
+                        slashes += 1;
+                    }
+                    if (slashes < 2) {
+                        return noHostname(url, urlIsValidHostname, validate);
+                    }
+                }
+                else if (!isScheme(url, start, start + 1)) {
+                    // No scheme: one starts with an ASCII letter ("1a://x" is no URL for
+                    // browsers). Read the input as an authority, as below.
+                    indexOfProtocol = -1;
+                }
+                else {
+                    // Unknown scheme: validate the WHATWG scheme grammar [A-Za-z0-9+.-];
+                    // a control char means it was split by a tab/newline (strip + re-parse).
+                    for (let i = start; i < indexOfProtocol; i += 1) {
+                        const code = charCodeAt$2.call(url, i);
+                        if (!isSchemeChar(code)) {
+                            if (code === 9 /* tab */ ||
+                                code === 10 /* LF */ ||
+                                code === 13 /* CR */) {
+                                return extractHostname(url.replace(CONTROL_CHARS, ''), urlIsValidHostname, validate);
+                            }
+                            // A scheme ending at a first ':' (other than a slash-less special
+                            // one) makes this ':/' part of an opaque path ("foo:bar://x", no
+                            // host), unless a '/', '\', '?' or '#' first puts it in a path,
+                            // query or fragment ("a.com/r?u=https://x"). Otherwise no scheme
+                            // ends here: this ':/' is an empty port, after a slash-less
+                            // special scheme ("http:a.com:/x") or an authority
+                            // ("user@host:/x"). Read the input as such below.
+                            if (code === 58 /* ':' */ &&
+                                getSpecialScheme(url, start, i) !== 1) {
+                                for (let j = i; j < indexOfProtocol; j += 1) {
+                                    const c = charCodeAt$2.call(url, j);
+                                    if (c === 47 || c === 92 || c === 63 || c === 35) {
+                                        indexOfProtocol = -1;
+                                        break;
+                                    }
+                                }
+                                if (indexOfProtocol !== -1) {
+                                    return noHostname(url, urlIsValidHostname, validate);
+                                }
+                            }
+                            indexOfProtocol = -1;
+                            break;
+                        }
+                    }
+                    if (indexOfProtocol !== -1) {
+                        // A non-special scheme has an authority only after "//" (else it is
+                        // an opaque path with no host). `indexOf(':/')` already gave the
+                        // first '/'.
+                        if (charCodeAt$2.call(url, indexOfProtocol + 2) === 47 /* '/' */) {
+                            isSpecial = false;
+                            start = indexOfProtocol + 3;
+                        }
+                        else {
+                            return noHostname(url, urlIsValidHostname, validate);
+                        }
+                    }
+                }
+            }
+            if (indexOfProtocol === -1 &&
+                charCodeAt$2.call(url, start) !== 91 /* '[' */) {
+                // Cold path: no "scheme://" prefix, and not a bare IPv6 literal (whose
+                // first ':' would otherwise look like a scheme separator; "[…]" falls
+                // through to the ipv6 handling below). May be a bare host, a host:port,
+                // a user@host, a slash-less special scheme ("https:host"), or an opaque
+                // URI ("mailto:", "tel:", "urn:…").
+                let indexOfColon = -1;
+                for (let i = start; i < end; i += 1) {
+                    const code = charCodeAt$2.call(url, i);
+                    if (code === 9 || code === 10 || code === 13) {
+                        return extractHostname(url.replace(CONTROL_CHARS, ''), urlIsValidHostname, validate);
+                    }
+                    if (code === 58 /* ':' */) {
+                        indexOfColon = i;
+                        break;
+                    }
+                    if (code === 47 || code === 92 || code === 63 || code === 35) {
+                        break;
+                    }
+                }
+                if (indexOfColon !== -1) {
+                    // An '@' before the next delimiter => the ':' is userinfo, not a
+                    // scheme ("user:pass@host", "mailto:a@b"): keep the whole authority.
+                    // Not after "file:", which has no userinfo and no host without "//".
+                    const special = getSpecialScheme(url, start, indexOfColon);
+                    let hasIdentifier = false;
+                    for (let i = special === 2 ? end : indexOfColon + 1; i < end; i += 1) {
+                        const code = charCodeAt$2.call(url, i);
+                        if (code === 47 || code === 92 || code === 63 || code === 35) {
+                            break;
+                        }
+                        if (code === 64 /* '@' */) {
+                            hasIdentifier = true;
+                            break;
+                        }
+                    }
+                    if (!hasIdentifier) {
+                        // All-digits after ':' => a bare "host:port" (tldts accepts
+                        // hostnames too); keep `start` and let the port handling trim it.
+                        // Not after a special scheme though: "http:8080" is a URL.
+                        let allDigits = special === 0;
+                        let i = indexOfColon + 1;
+                        for (; i < end; i += 1) {
+                            const code = charCodeAt$2.call(url, i);
+                            if (code === 47 || code === 92 || code === 63 || code === 35) {
+                                break;
+                            }
+                            if (code < 48 /* '0' */ || code > 57 /* '9' */) {
+                                allDigits = false;
+                                break;
+                            }
+                        }
+                        if (i === indexOfColon + 1) {
+                            allDigits = false; // nothing after ':' => not a port
+                        }
+                        if (!allDigits) {
+                            if (special === 0) {
+                                // No "scheme://" on the cold path and not a special scheme.
+                                // A second ':' before the host's end marks a bare, unbracketed
+                                // IPv6 literal ("2a01:e35::1"): fall through and let the host
+                                // loop + isIp classify it. Without one this is an opaque path
+                                // with no host ("mailto:x", "foo:bar").
+                                let isBareIpv6 = false;
+                                for (let j = indexOfColon + 1; j < end; j += 1) {
+                                    const code = charCodeAt$2.call(url, j);
+                                    if (code === 47 ||
+                                        code === 92 ||
+                                        code === 63 ||
+                                        code === 35) {
+                                        break;
+                                    }
+                                    if (code === 58 /* ':' */) {
+                                        isBareIpv6 = true;
+                                        break;
+                                    }
+                                }
+                                // Not a scheme either ("@host:", "a_b:/x"): an authority, if
+                                // its ':' starts an empty port (digits were read above).
+                                // Browsers have no host for "a_b:x".
+                                const next = charCodeAt$2.call(url, i);
+                                if (!isBareIpv6 &&
+                                    (isScheme(url, start, indexOfColon) ||
+                                        (i < end &&
+                                            next !== 47 &&
+                                            next !== 92 &&
+                                            next !== 63 &&
+                                            next !== 35))) {
+                                    return noHostname(url, urlIsValidHostname, validate);
+                                }
+                            }
+                            else {
+                                start = indexOfColon + 1;
+                                if (special === 2) {
+                                    // file (e.g. "file:\\host"): host only between "//" and next slash.
+                                    let slashes = 0;
+                                    while ((charCodeAt$2.call(url, start) === 47 ||
+                                        charCodeAt$2.call(url, start) === 92) &&
+                                        slashes < 2) {
+                                        start += 1;
+                                        slashes += 1;
+                                    }
+                                    if (slashes < 2) {
+                                        return noHostname(url, urlIsValidHostname, validate);
+                                    }
+                                }
+                                else {
+                                    while (charCodeAt$2.call(url, start) === 47 ||
+                                        charCodeAt$2.call(url, start) === 92) {
+                                        start += 1;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Find the host's end: first '/', '?' or '#' (and '\' for special URLs,
+        // which WHATWG treats like '/'). Track the last '@' and ':' for userinfo
+        // and port, plus the first ':' of the host (reset at each
+        // '@') to tell a bare IPv6 (>= 2 colons) from a host:port (exactly one);
+        // flag uppercase and a stray tab/newline. The loop is split on `code < 64`
+        // so common host characters take fewer comparisons.
+        //
+        // When `validate`, also accumulate `is-valid.ts`'s checks over the scanned
+        // run so a simple authority's host can be validated in this single pass.
+        // `vValid` only stays meaningful for a "simple" authority (no userinfo, port,
+        // brackets, control or trailing dot); those cases clear it / are rejected by
+        // the guard below, falling back to `isValidHostname`.
+        let indexOfIdentifier = -1;
+        let indexOfPort = -1;
+        let indexOfFirstColon = -1;
+        let hasControl = false;
+        let vValid = validate; // seeded true when validating; cleared on the first invalid char
+        let vLastDot = start - 1; // mirrors is-valid.ts `lastDotIndex = -1` at host start
+        let vLastCode = -1;
+        if (validate && start < end) {
+            // First-char rule: must be a valid host char, '.', or '_' (NOT '-').
+            const c0 = charCodeAt$2.call(url, start);
+            if (
+            // Keep these parens: they scope /*@__INLINE__*/ for terser.
+            // prettier-ignore
+            !(
+            /*@__INLINE__*/ (isValidHostnameChar(c0) ||
+                c0 === 46 /* '.' */ ||
+                c0 === 95 /* '_' */)) ||
+                c0 === 45 /* '-' (isValidHostnameChar allows it mid-label, not first) */) {
+                vValid = false;
+            }
+        }
+        for (let i = start; i < end; i += 1) {
+            const code = charCodeAt$2.call(url, i);
+            if (code < 64) {
+                if (code === 47 || code === 35 || code === 63) {
+                    end = i;
+                    break;
+                }
+                else if (code === 58 /* ':' */) {
+                    if (indexOfFirstColon === -1) {
+                        indexOfFirstColon = i;
+                    }
+                    indexOfPort = i;
+                }
+                else if (code === 9 || code === 10 || code === 13) {
+                    hasControl = true;
+                }
+                else if (validate) {
+                    if (code === 46 /* '.' */) {
+                        if (i - vLastDot > 64 || vLastCode === 46 || vLastCode === 45) {
+                            vValid = false;
+                        }
+                        vLastDot = i;
+                    }
+                    else if (code < 48 || code > 57) {
+                        // < 64 and not a delimiter/dot/digit => only '-' (45) is a valid
+                        // host char here; everything else (space, %, !, etc.) is invalid.
+                        // A '-' must also not START a label (the byte right after a '.') —
+                        // mirrors is-valid.ts; the first label is covered by the first-char
+                        // rule above. (RFC 1034 §3.5 / RFC 1035 §2.3.1 LDH.)
+                        if (code !== 45 || vLastCode === 46 /* label-leading '-' */) {
+                            vValid = false;
+                        }
+                    }
+                }
+            }
+            else if (isSpecial && code === 92 /* '\' */) {
+                end = i;
+                break;
+            }
+            else if (code === 64 /* '@' */) {
+                indexOfIdentifier = i;
+                indexOfFirstColon = -1; // colons before '@' are userinfo, not the host
+            }
+            else if (code >= 65 && code <= 90) {
+                hasUpper = true;
+            }
+            else if (validate && !( /*@__INLINE__*/isValidHostnameChar(code))) {
+                // >= 64, not '@'/']'/upper: valid only if a-z, '_', or non-ASCII.
+                vValid = false;
+            }
+            if (validate) {
+                vLastCode = code;
+            }
+        }
+        // A tab/newline inside the authority: strip everything and re-parse (rare).
+        if (hasControl) {
+            return extractHostname(url.replace(CONTROL_CHARS, ''), urlIsValidHostname, validate);
+        }
+        // Skip userinfo. '>= start' so an empty userinfo ("http://@host") works too.
+        if (indexOfIdentifier !== -1 &&
+            indexOfIdentifier >= start &&
+            indexOfIdentifier < end) {
+            start = indexOfIdentifier + 1;
+        }
+        if (charCodeAt$2.call(url, start) === 91 /* '[' */) {
+            // ipv6 address: return what is between the brackets, or null if they are
+            // unclosed or followed by anything but a port ("[::1]x"). `parseImpl`
+            // checks that they hold an IPv6 address (see `extractedBracketedHost`).
+            const closingBracket = url.indexOf(']', start);
+            if (closingBracket !== -1 &&
+                closingBracket < end &&
+                (closingBracket + 1 === end ||
+                    charCodeAt$2.call(url, closingBracket + 1) === 58) /* ':' */) {
+                extractedBracketedHost = true;
+                return url.slice(start + 1, closingBracket).toLowerCase();
+            }
+            return null;
+        }
+        else if (indexOfPort !== -1 &&
+            indexOfPort > start &&
+            indexOfPort < end &&
+            // A host:port has exactly one ':' in the host (so its first ':' is its
+            // last); a bare, unbracketed IPv6 literal ("2a01:e35::1") has >= 2, so
+            // its first ':' precedes the last. Only the former has a ':port' to trim.
+            indexOfFirstColon === indexOfPort) {
+            end = indexOfPort; // trim ':port'
+        }
+        // Empty authority ("http://", "file:///path", "//"), unless a tab or
+        // newline hides one ("/\t/host"); only reachable here via extraction — a
+        // bare valid hostname never lands here.
+        if (start >= end) {
+            return noHostname(url, urlIsValidHostname, validate);
+        }
+        // Publish the inline-validation verdict — but only for a "simple" authority,
+        // where the scanned run equals the final host: no userinfo skip, no port
+        // trim, no brackets, no trailing dot (trimmed below), and length within RFC
+        // limits. Anything else leaves it `false` so `parseImpl` re-validates.
+        //
+        // Every clause below is load-bearing for CORRECTNESS, not just speed: the
+        // loop accumulates `vValid` over the whole scanned run (it does not stop at
+        // ':' or '@', so any port/userinfo bytes are included), so the verdict is
+        // only sound when that run equals the final host. Do not drop a clause as
+        // "redundant" — e.g. without `indexOfPort === -1`, `host:8080` would be
+        // wrongly accepted.
+        if (validate &&
+            vValid &&
+            indexOfIdentifier === -1 &&
+            indexOfPort === -1 &&
+            charCodeAt$2.call(url, end - 1) !== 46 /* no trailing dot */ &&
+            end - start <= 255 && // total length
+            end - vLastDot - 1 <= 63 && // last label length
+            vLastCode !== 45 /* last char not '-' */) {
+            extractedHostnameValidated = true;
+        }
+        failedValidation = validate && !vValid;
+    }
+    // Trim trailing dots
+    while (end > start + 1 && charCodeAt$2.call(url, end - 1) === 46 /* '.' */) {
+        end -= 1;
+    }
+    const hostname = start !== 0 || end !== url.length ? url.slice(start, end) : url;
+    // Browsers percent-decode the host of a special URL ("%74racker.com" is
+    // tracker.com). Only when validating: otherwise the host is kept as written.
+    if (failedValidation && isSpecial && hostname.includes('%')) {
+        return decodeHostname(hostname);
+    }
+    if (hasUpper) {
+        return hostname.toLowerCase();
+    }
+    return hostname;
+}
+
+// Auto-generated by packages/tldts-utils/bin/ip-mapping.js (Node.js v26.13.1, Unicode 18.0). Do not edit.
+//
+// Non-ASCII code points that the host parser of browsers deletes, or maps to
+// '.', or to digits, 'a'-'f' and 'x' only, as ranges: code points
+// `ipMappingFirst[k]` to `ipMappingLast[k]` map, with `value = ipMappingValue[k]`
+// and `offset` the position in the range: to nothing if `value` is 0, to the
+// character `value + offset` if `value` is below 128, to the decimal number
+// `value - 1000 + offset` if `value` is below 2000, and else to the two
+// characters `value >> 8` and `value & 255`.
+const ipMappingFirst = /*#__PURE__*/ new Uint32Array([170, 173, 178, 185, 739, 847, 4447, 6068, 6155, 7468, 7470, 7472, 7491, 7495, 7496, 7580, 7584, 8203, 8288, 8298, 8304, 8308, 8320, 8336, 8337, 8339, 8450, 8492, 8495, 8496, 8517, 8518, 8553, 8557, 8569, 8573, 9312, 9321, 9398, 9421, 9424, 9447, 9450, 12290, 12644, 12881, 12977, 13170, 13252, 13253, 13256, 42994, 42995, 64256, 65024, 65279, 65294, 65296, 65313, 65336, 65345, 65368, 65377, 65440, 113824, 117974, 117997, 118000, 119155, 119808, 119831, 119834, 119857, 119860, 119883, 119886, 119909, 119912, 119935, 119938, 119961, 119964, 119966, 119987, 119990, 119995, 120013, 120016, 120039, 120042, 120065, 120068, 120071, 120091, 120094, 120117, 120120, 120123, 120143, 120146, 120169, 120172, 120195, 120198, 120221, 120224, 120247, 120250, 120273, 120276, 120299, 120302, 120325, 120328, 120351, 120354, 120377, 120380, 120403, 120406, 120429, 120432, 120455, 120458, 120481, 120782, 120792, 120802, 120812, 120822, 127275, 127277, 127280, 127303, 130032, 917760]);
+const ipMappingLast = /*#__PURE__*/ new Uint32Array([170, 173, 179, 185, 739, 847, 4448, 6069, 6159, 7468, 7470, 7473, 7491, 7495, 7497, 7580, 7584, 8203, 8292, 8303, 8304, 8313, 8329, 8336, 8337, 8339, 8450, 8493, 8495, 8497, 8517, 8519, 8553, 8558, 8569, 8574, 9320, 9331, 9403, 9421, 9429, 9447, 9450, 12290, 12644, 12895, 12991, 13170, 13252, 13253, 13256, 42994, 42995, 64256, 65039, 65279, 65294, 65305, 65318, 65336, 65350, 65368, 65377, 65440, 113827, 117979, 117997, 118009, 119162, 119813, 119831, 119839, 119857, 119865, 119883, 119891, 119909, 119917, 119935, 119943, 119961, 119964, 119967, 119987, 119993, 119995, 120013, 120021, 120039, 120047, 120065, 120069, 120073, 120091, 120099, 120117, 120121, 120125, 120143, 120151, 120169, 120177, 120195, 120203, 120221, 120229, 120247, 120255, 120273, 120281, 120299, 120307, 120325, 120333, 120351, 120359, 120377, 120385, 120403, 120411, 120429, 120437, 120455, 120463, 120481, 120791, 120801, 120811, 120821, 120831, 127275, 127277, 127285, 127303, 130041, 917999]);
+const ipMappingValue = /*#__PURE__*/ new Uint16Array([97, 0, 50, 49, 120, 0, 0, 0, 0, 97, 98, 100, 97, 98, 100, 99, 102, 0, 0, 0, 48, 52, 48, 97, 101, 120, 99, 98, 101, 101, 100, 100, 120, 99, 120, 99, 49, 1010, 97, 120, 97, 120, 48, 46, 0, 1021, 1036, 25697, 25443, 25444, 25698, 99, 102, 26214, 0, 0, 46, 48, 97, 120, 97, 120, 46, 0, 0, 97, 120, 48, 0, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 99, 120, 97, 102, 120, 97, 120, 97, 120, 97, 100, 120, 97, 120, 97, 100, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 48, 48, 48, 48, 48, 99, 25444, 97, 120, 48, 0]);
+// Bit `(cp >> 8) & 31` of `ipMappingBlocks[cp >> 13]` is set when the block of
+// 256 code points holding `cp` (below U+10000) holds any of them.
+const ipMappingBlocks = /*#__PURE__*/ new Uint32Array([562167821, 983059, 0, 0, 0, 128, 0, 3355443200]);
+
+/**
+ * Detection of IP addresses, as defined by the host parser of the WHATWG URL
+ * standard (https://url.spec.whatwg.org/#host-parsing), which browsers follow.
+ * Addresses are recognized, never rewritten: `0x7f.1` is 127.0.0.1 for a
+ * browser, hence an IP here, but stays `0x7f.1`.
+ */
+/**
+ * Value of the hexadecimal digit `code` (0 to 15), or 16 if it is not one.
+ */
+function hexValue(code) {
+    if (code >= 48 && code <= 57) {
+        return code - 48; // 0-9
+    }
+    const letter = code | 32; // lower-case
+    return letter >= 97 && letter <= 102 ? letter - 87 : 16; // a-f
+}
+/**
+ * Check if `hostname` is an IPv4 address: one to four numbers separated by
+ * dots, each one decimal, octal (leading `0`) or hexadecimal (leading `0x`).
+ * The last number fills the bytes the others leave, so `127.1` and
+ * `2130706433` are both 127.0.0.1.
+ * https://url.spec.whatwg.org/#concept-ipv4-parser
+ */
+function isIpv4(hostname) {
+    const end = hostname.length;
+    let i = 0;
+    for (let numbers = 1; numbers <= 4; numbers += 1) {
+        let radix = 10;
+        if (i + 1 < end && hostname.charCodeAt(i) === 48 /* '0' */) {
+            radix = 8;
+            if ((hostname.charCodeAt(i + 1) | 32) === 120 /* 'x' */) {
+                radix = 16;
+                i += 2;
+            }
+        }
+        const start = i;
+        let value = 0;
+        for (; i < end; i += 1) {
+            const code = hostname.charCodeAt(i);
+            if (code === 46 /* '.' */) {
+                break;
+            }
+            const digit = hexValue(code);
+            if (digit >= radix) {
+                return false;
+            }
+            value = value * radix + digit;
+        }
+        // A number has digits, except "0x" which is 0.
+        if (i === start && radix !== 16) {
+            return false;
+        }
+        if (i === end) {
+            return value <= 0xffffffff >>> (8 * (numbers - 1));
+        }
+        if (value > 255) {
+            return false;
+        }
+        i += 1; // '.'
+    }
+    return false;
+}
+/**
+ * Check if `hostname[i, end)` is made of four decimal numbers separated by
+ * dots, each one between 0 and 255 and without leading zero.
+ */
+function isDottedDecimal(hostname, i, end) {
+    for (let numbers = 1; numbers <= 4; numbers += 1) {
+        const start = i;
+        let value = 0;
+        for (; i < end; i += 1) {
+            const digit = hostname.charCodeAt(i) - 48;
+            if (digit < 0 || digit > 9) {
+                break;
+            }
+            value = value * 10 + digit;
+            // Only a leading zero keeps a number of several digits below 10.
+            if (value > 255 || (value < 10 && i !== start)) {
+                return false;
+            }
+        }
+        if (i === start) {
+            return false;
+        }
+        if (numbers < 4) {
+            if (hostname.charCodeAt(i) !== 46 /* '.' */) {
+                return false;
+            }
+            i += 1;
+        }
+    }
+    return i === end;
+}
+/**
+ * Check if `hostname` is an IPv6 address, with or without its brackets: eight
+ * groups of one to four hexadecimal digits separated by colons, where a `::`
+ * may stand once for one or more missing groups, and a dotted-decimal IPv4
+ * address may stand for the last two.
+ * https://url.spec.whatwg.org/#concept-ipv6-parser
+ */
+function isIpv6(hostname) {
+    let i = 0;
+    let end = hostname.length;
+    if (hostname.charCodeAt(0) === 91 /* '[' */) {
+        if (hostname.charCodeAt(end - 1) !== 93 /* ']' */) {
+            return false;
+        }
+        i = 1;
+        end -= 1;
+    }
+    // An address only starts with a ':' if it starts with "::".
+    if (i < end && hostname.charCodeAt(i) === 58 /* ':' */) {
+        if (i + 1 === end || hostname.charCodeAt(i + 1) !== 58 /* ':' */) {
+            return false;
+        }
+        i += 1;
+    }
+    let groups = 0;
+    let compressed = false; // "::" was seen, and counted as one group
+    // Here `i` is where a group starts: a ':' can only be the second of a "::".
+    while (i < end && groups < 8) {
+        if (hostname.charCodeAt(i) === 58 /* ':' */) {
+            if (compressed) {
+                return false;
+            }
+            compressed = true;
+            groups += 1;
+            i += 1;
+            continue;
+        }
+        const start = i;
+        while (i < end &&
+            i - start < 4 &&
+            hexValue(hostname.charCodeAt(i)) !== 16) {
+            i += 1;
+        }
+        if (i === start) {
+            return false;
+        }
+        if (i === end) {
+            return compressed || groups === 7;
+        }
+        if (hostname.charCodeAt(i) === 46 /* '.' */) {
+            return ((compressed ? groups <= 6 : groups === 6) &&
+                isDottedDecimal(hostname, start, end));
+        }
+        // Anything else is a ':' followed by another group, or by a ':'.
+        if (hostname.charCodeAt(i) !== 58 /* ':' */ || i + 1 === end) {
+            return false;
+        }
+        groups += 1;
+        i += 1;
+    }
+    return compressed && i === end;
+}
+/**
+ * What the host parser of browsers maps the non-ASCII code point `cp` to, as
+ * far as IP detection goes: nothing (deleted), '.', digits, 'a'-'f' or 'x', or
+ * else 'g', standing for any character that keeps a label from being a number.
+ * https://www.unicode.org/reports/tr46/#Processing
+ */
+function mapCodePoint(cp) {
+    // Most letters, as in internationalized domain names, are in blocks of the
+    // table without any entry.
+    if (cp < 0x10000 &&
+        ((ipMappingBlocks[cp >> 13] >>> ((cp >> 8) & 31)) & 1) === 0) {
+        return 'g';
+    }
+    let low = 0;
+    let high = ipMappingFirst.length - 1;
+    while (low <= high) {
+        const mid = (low + high) >>> 1;
+        if (cp < ipMappingFirst[mid]) {
+            high = mid - 1;
+        }
+        else if (cp > ipMappingLast[mid]) {
+            low = mid + 1;
+        }
+        else {
+            const value = ipMappingValue[mid];
+            const offset = cp - ipMappingFirst[mid];
+            if (value === 0) {
+                return '';
+            }
+            if (value < 128) {
+                return String.fromCharCode(value + offset);
+            }
+            if (value < 2000) {
+                return String(value - 1000 + offset);
+            }
+            return String.fromCharCode(value >> 8, value & 255);
+        }
+    }
+    return 'g';
+}
+/**
+ * `isIp` for a host holding non-ASCII characters, read as browsers read it:
+ * they first map some characters to digits or dots and delete others, so that
+ * `１２７.０.０.１`, or `127.0.0.1` followed by a zero-width space, is 127.0.0.1
+ * for them. The host is mapped the same way, as far as IP detection goes, and
+ * checked again.
+ */
+function isMappedIp(hostname) {
+    // Most such hosts are internationalized domain names, with a character that
+    // keeps their last label from being a number: find it first.
+    for (let i = hostname.length - 1; i >= 0; i -= 1) {
+        let cp = hostname.charCodeAt(i);
+        if (cp === 46 /* '.' */) {
+            break;
+        }
+        if (cp < 128) {
+            if (hexValue(cp) === 16 && (cp | 32) !== 120 /* 'x' */) {
+                return false;
+            }
+            continue;
+        }
+        // Most letters are in blocks of 256 code points without any entry.
+        if (cp < 0xd800 &&
+            ((ipMappingBlocks[cp >> 13] >>> ((cp >> 8) & 31)) & 1) === 0) {
+            return false;
+        }
+        if (cp >= 0xdc00 && cp <= 0xdfff && i > 0) {
+            const high = hostname.charCodeAt(i - 1);
+            if (high >= 0xd800 && high <= 0xdbff) {
+                cp = (high - 0xd800) * 0x400 + (cp - 0xdc00) + 0x10000;
+                i -= 1;
+            }
+        }
+        const mapped = mapCodePoint(cp);
+        if (mapped === 'g') {
+            return false;
+        }
+        if (mapped === '.') {
+            break;
+        }
+    }
+    // Browsers read an IPv6 address, between brackets, as written: a host
+    // holding non-ASCII characters is never one.
+    if (hostname.includes(':')) {
+        return false;
+    }
+    let ascii = '';
+    for (let i = 0; i < hostname.length; i += 1) {
+        const code = hostname.charCodeAt(i);
+        if (code < 128) {
+            ascii += hostname.charAt(i);
+        }
+        else {
+            let cp = code;
+            if (code >= 0xd800 && code <= 0xdbff) {
+                const low = hostname.charCodeAt(i + 1);
+                if (low >= 0xdc00 && low <= 0xdfff) {
+                    cp = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+                    i += 1;
+                }
+            }
+            ascii += mapCodePoint(cp);
+        }
+    }
+    // Trailing dots go, as callers remove them from `hostname`.
+    let end = ascii.length;
+    while (end > 1 && ascii.charCodeAt(end - 1) === 46 /* '.' */) {
+        end -= 1;
+    }
+    return isIp(ascii.slice(0, end));
+}
+/**
+ * For a host ending in a number without being an IP address in ASCII: `null`,
+ * unless it holds non-ASCII characters, which browsers may map (see
+ * `isMappedIp`).
+ */
+function isNonAsciiIp(hostname) {
+    for (let i = 0; i < hostname.length; i += 1) {
+        if (hostname.charCodeAt(i) >= 128) {
+            return isMappedIp(hostname);
+        }
+    }
+    return null;
+}
+/**
+ * Check if `hostname` is an IP address (either IPv4 or IPv6).
+ *
+ * The answer is `null` for a host ending in a number without being an IPv4
+ * address (`1.2.3.4.5`, `example.123`): browsers read such a host as an
+ * address and nothing else, so it is not a valid host, and never a domain.
+ * `hostname` has no trailing dot: callers strip them.
+ */
+function isIp(hostname) {
+    // Go backward over the digits ending `hostname`, decimal ones first, then
+    // hexadecimal ones, down to `code`, the character before them (NaN before
+    // the start of `hostname`). It tells what `hostname` may be, and most often
+    // that it is not an address.
+    const last = hostname.length - 1;
+    let i = last;
+    let code = hostname.charCodeAt(i);
+    while (code >= 48 && code <= 57 /* 0-9 */) {
+        i -= 1;
+        code = hostname.charCodeAt(i);
+    }
+    const decimal = i;
+    while (hexValue(code) !== 16) {
+        i -= 1;
+        code = hostname.charCodeAt(i);
+    }
+    // An IPv6 address ends with a group, which follows a ':', with "::" or
+    // with a ']'. Its last label is not a number then.
+    if (code === 58 /* ':' */ || code === 93 /* ']' */) {
+        return isIpv6(hostname);
+    }
+    // An IPv4 address ends with a number: a last label only made of decimal
+    // digits, or of "0x" followed by hexadecimal digits. An IPv6 address ending
+    // with an IPv4 one ends with a number too.
+    // https://url.spec.whatwg.org/#ends-in-a-number-checker
+    if ((i === decimal && i !== last && (code === 46 /* '.' */ || i === -1)) ||
+        ((code | 32) === 120 /* 'x' */ &&
+            hostname.charCodeAt(i - 1) === 48 /* '0' */ &&
+            (i === 1 || hostname.charCodeAt(i - 2) === 46)) /* '.' */) {
+        return isIpv4(hostname) || isIpv6(hostname) ? true : isNonAsciiIp(hostname);
+    }
+    // A non-ASCII character right before the digits ending `hostname`, or one
+    // or two characters before their "x", may be one that browsers map to a
+    // digit or a dot, or delete: `hostname` may end in a number for them.
+    return code >= 128 ||
+        ((code | 32) === 120 /* 'x' */ &&
+            (hostname.charCodeAt(i - 1) >= 128 || hostname.charCodeAt(i - 2) >= 128))
+        ? isMappedIp(hostname)
+        : false;
+}
+
+/**
+ * Special-use domain names from the IANA "Special-Use Domain Names" registry:
+ * the authoritative list, created by RFC 6761 and maintained as new RFCs add to
+ * it: https://www.iana.org/assignments/special-use-domain-names/
+ * Snapshot: 2026-05-24. (RFC 6761 is not obsoleted; draft-hoffman-rfc6761bis
+ * proposes to retire its prose but keep this registry, so the registry is the
+ * source of truth; re-sync this list against it.)
+ *
+ * These names never correspond to a public registration, yet neither
+ * `isIcann` nor `isPrivate` marks one as special-use: most are absent from the
+ * Public Suffix List (so `a.test` looks like a registrable domain), and the
+ * few that are listed (`onion`, `home.arpa`) appear there as ordinary ICANN
+ * suffixes. `isSpecialUse` is the single signal that covers them all.
+ *
+ * Per the registry and RFC 6761 ("and any names falling within these domains"),
+ * the designation covers each listed name AND all of its sub-domains. DNS labels
+ * are case-insensitive (RFC 4343); `hostname` is expected to be already
+ * lower-cased and trailing-dot-stripped, as produced by `extractHostname`, the
+ * same normalization the Public-Suffix-List lookup relies on.
+ *
+ * Two groups of registry entries are intentionally excluded: the numeric
+ * reverse-DNS delegation zones (`10.in-addr.arpa`, the `*.ip6.arpa` ranges, …),
+ * which are reverse-DNS PTR zones rather than hostnames and whose parents
+ * (`in-addr.arpa`/`ip6.arpa`) are already in the Public Suffix List; and the
+ * deprecated `eap-noob.arpa` entry.
+ */
+const SPECIAL_USE_DOMAINS = [
+    'test', // RFC 6761
+    'localhost', // RFC 6761
+    'invalid', // RFC 6761
+    'example', // RFC 6761
+    'example.com', // RFC 6761
+    'example.net', // RFC 6761
+    'example.org', // RFC 6761
+    'local', // RFC 6762 (mDNS)
+    'onion', // RFC 7686 (Tor)
+    'alt', // RFC 9476
+    'home.arpa', // RFC 8375
+    'ipv4only.arpa', // RFC 8880
+    'resolver.arpa', // RFC 9462
+    'service.arpa', // RFC 9665
+    '6tisch.arpa', // RFC 9031
+    'eap.arpa', // RFC 9965
+];
+/**
+ * Return `true` if `hostname` is, or is a sub-domain of, a special-use domain
+ * (see the registry note above). Expects an already-normalized `hostname`.
+ */
+function isSpecialUse(hostname) {
+    for (const name of SPECIAL_USE_DOMAINS) {
+        // Match on a label boundary: `hostname` is either exactly `name` or ends
+        // with `.name` (so `latest` is not matched by `test`, nor `myexample.com`
+        // by `example.com`).
+        if (hostname.endsWith(name) &&
+            (hostname.length === name.length ||
+                hostname.charCodeAt(hostname.length - name.length - 1) === 46) /* '.' */) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/**
+ * Implements fast shallow verification of hostnames. This does not perform a
+ * struct check on the content of labels (classes of Unicode characters, etc.)
+ * but instead check that the structure is valid (number of labels, length of
+ * labels, etc.).
+ *
+ * If you need stricter validation, consider using an external library.
+ */
+// `charCodeAt.call(s, i)`, not `s.charCodeAt(i)`: V8 specializes a
+// `s.charCodeAt` call site for at most four kinds of strings (flat, sliced,
+// concatenated, internalized, of one or two bytes per character...). Past
+// that, it finds the method through a generic cache and no longer inlines it,
+// on every call. Hostnames come here from callers and from URLs, of any kind.
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const charCodeAt$1 = String.prototype.charCodeAt;
+// KEEP IN SYNC with `extract-hostname.ts` `isValidHostnameChar` + its inline
+// scan/verdict, which duplicate these structural rules to validate during
+// extraction (a perf fusion). That copy additionally accepts A-Z (the host is
+// not yet lowercased there) and folds in '-' / '_'. Any change to the accepted
+// character set or the label/length rules here must be mirrored there.
+function isValidAscii(code) {
+    return ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code > 127);
+}
+/**
+ * Check if a hostname string is valid. It's usually a preliminary check before
+ * trying to use getDomain or anything else.
+ *
+ * Beware: it does not check if the TLD exists.
+ */
+function isValidHostname (hostname) {
+    if (hostname.length > 255) {
+        return false;
+    }
+    if (hostname.length === 0) {
+        return false;
+    }
+    if (
+    /*@__INLINE__*/ !isValidAscii(charCodeAt$1.call(hostname, 0)) &&
+        charCodeAt$1.call(hostname, 0) !== 46 && // '.' (dot)
+        charCodeAt$1.call(hostname, 0) !== 95 // '_' (underscore)
+    ) {
+        return false;
+    }
+    // Validate hostname according to RFC
+    let lastDotIndex = -1;
+    let lastCharCode = -1;
+    const len = hostname.length;
+    for (let i = 0; i < len; i += 1) {
+        const code = charCodeAt$1.call(hostname, i);
+        if (code === 46 /* '.' */) {
+            if (
+            // Check that previous label is < 63 bytes long (64 = 63 + '.')
+            i - lastDotIndex > 64 ||
+                // Check that previous character was not already a '.'
+                lastCharCode === 46 ||
+                // Check that the previous label does not end with '-' (RFC 1035 §2.3.1 LDH).
+                // '_' is intentionally NOT restricted: DNS allows any octet (RFC 2181 §11) and
+                // WHATWG URL does not treat '_' as a forbidden host code point.
+                lastCharCode === 45) {
+                return false;
+            }
+            lastDotIndex = i;
+        }
+        else if (
+        // A forbidden character in the label...
+        // Keep these parens: they scope /*@__INLINE__*/ for terser.
+        // prettier-ignore
+        !( /*@__INLINE__*/(isValidAscii(code) || code === 45 || code === 95)) ||
+            // ...or a '-' starting a label (the byte right after a '.'). A label must
+            // not begin with a hyphen (RFC 1034 §3.5 / RFC 1035 §2.3.1 LDH, as amended
+            // by RFC 1123 §2.1; cf. UTS #46 CheckHyphens). The first label is covered by
+            // the leading-character guard above; mirrors the trailing-'-' rule below.
+            (code === 45 && lastCharCode === 46)) {
+            return false;
+        }
+        lastCharCode = code;
+    }
+    return (
+    // Check that last label is shorter than 63 chars
+    len - lastDotIndex - 1 <= 63 &&
+        // Check that the last character is an allowed trailing label character.
+        // Since we already checked that the char is a valid hostname character,
+        // we only need to check that it's different from '-'.
+        lastCharCode !== 45);
+}
+
+/**
+ * Apply `options.extraSuffixes` to the built-in lookup result in `out`, as if
+ * they were part of the list (`isException`: the built-in winner is an
+ * exception rule). As in browsers, the longest match prevails and an exception
+ * beats a rule of the same length. Remaining ties go to the built-in match
+ * (unless it matched no rule: both flags falsy), then to `icann`.
+ */
+function extraSuffixLookup(hostname, options, isException, out) {
+    const suffix = out.publicSuffix;
+    if (suffix === null) {
+        return;
+    }
+    // Best extra exception and rule, as start indices in `hostname` (smaller is
+    // longer; `none` if unmatched), and whether each is ICANN.
+    const none = hostname.length + 1;
+    let exception = none;
+    let exceptionIsIcann = false;
+    let rule = none;
+    let ruleIsIcann = false;
+    const extra = options.extraSuffixes;
+    for (let section = 0; section < 2; section += 1) {
+        const isIcann = section === 0;
+        const rules = isIcann
+            ? options.allowIcannDomains && extra.icann
+            : options.allowPrivateDomains && extra.private;
+        if (!Array.isArray(rules)) {
+            continue;
+        }
+        for (const r of rules) {
+            // Sparse or untyped lists may hold non-strings.
+            if (typeof r !== 'string') {
+                continue;
+            }
+            const exceptionRule = r.startsWith('!');
+            const wildcard = r.startsWith('*.');
+            const body = exceptionRule ? r.slice(1) : wildcard ? r.slice(2) : r;
+            // Skip empty rules, and exceptions without a parent ('!p').
+            if (body === '' ||
+                (exceptionRule && !body.includes('.')) ||
+                !shareSameDomainSuffix(hostname, body)) {
+                continue;
+            }
+            let start = hostname.length - body.length;
+            // Strict `<`: on a tie, the first match (`icann` first) wins.
+            if (exceptionRule) {
+                if (start < exception) {
+                    exception = start;
+                    exceptionIsIcann = isIcann;
+                }
+                continue;
+            }
+            // `*.p` also matches `p`, else one more non-empty label.
+            if (wildcard && start > 1 && hostname.charCodeAt(start - 2) !== 46) {
+                start = hostname.lastIndexOf('.', start - 2) + 1;
+            }
+            if (start < rule) {
+                rule = start;
+                ruleIsIcann = isIcann;
+            }
+        }
+    }
+    // Start of the built-in match: an exception starts one label left of its
+    // suffix.
+    const suffixStart = hostname.length - suffix.length;
+    const builtin = isException
+        ? hostname.lastIndexOf('.', suffixStart - 2) + 1
+        : suffixStart;
+    // An exception wins ties with rules; a built-in exception wins ties with
+    // an extra one.
+    if (exception <= rule &&
+        (isException ? exception < builtin : exception <= builtin)) {
+        out.publicSuffix = hostname.slice(hostname.indexOf('.', exception) + 1);
+        out.isIcann = exceptionIsIcann;
+        out.isPrivate = !exceptionIsIcann;
+    }
+    else if (rule < builtin ||
+        (rule === builtin && !out.isIcann && !out.isPrivate)) {
+        out.publicSuffix = hostname.slice(rule);
+        out.isIcann = ruleIsIcann;
+        out.isPrivate = !ruleIsIcann;
+    }
+}
+
+function setDefaultsImpl({ allowIcannDomains = true, allowPrivateDomains = false, detectIp = true, detectSpecialUse = false, extraSuffixes = null, extractHostname = true, mixedInputs = true, validHosts = null, validateHostname = true, }) {
+    return {
+        allowIcannDomains,
+        allowPrivateDomains,
+        detectIp,
+        detectSpecialUse,
+        extraSuffixes,
+        extractHostname,
+        mixedInputs,
+        validHosts,
+        validateHostname,
+    };
+}
+const DEFAULT_OPTIONS = /*@__INLINE__*/ setDefaultsImpl({});
+function setDefaults(options) {
+    // `null` as well: untyped callers pass it to mean "no options".
+    if (options === undefined || options === null) {
+        return DEFAULT_OPTIONS;
+    }
+    return /*@__INLINE__*/ setDefaultsImpl(options);
+}
+
+/**
+ * Returns the subdomain of a hostname string
+ */
+function getSubdomain$1(hostname, domain) {
+    // If `hostname` and `domain` are the same, then there is no sub-domain
+    if (domain.length === hostname.length) {
+        return '';
+    }
+    return hostname.slice(0, -domain.length - 1);
+}
+
+/**
+ * Implement a factory allowing to plug different implementations of suffix
+ * lookup (e.g.: using a trie or the packed hashes datastructures). This is used
+ * and exposed in `tldts.ts` and `tldts-experimental.ts` bundle entrypoints.
+ */
+function getEmptyResult() {
+    return {
+        domain: null,
+        domainWithoutSuffix: null,
+        hostname: null,
+        isIcann: null,
+        isIp: null,
+        isPrivate: null,
+        isSpecialUse: null,
+        publicSuffix: null,
+        subdomain: null,
+    };
+}
+function resetResult(result) {
+    result.domain = null;
+    result.domainWithoutSuffix = null;
+    result.hostname = null;
+    result.isIcann = null;
+    result.isIp = null;
+    result.isPrivate = null;
+    result.isSpecialUse = null;
+    result.publicSuffix = null;
+    result.subdomain = null;
+}
+function parseImpl(url, step, suffixLookup, partialOptions, result) {
+    const options = /*@__INLINE__*/ setDefaults(partialOptions);
+    // Very fast approximate check to make sure `url` is a string. This is needed
+    // because the library will not necessarily be used in a typed setup and
+    // values of arbitrary types might be given as argument.
+    if (typeof url !== 'string') {
+        return result;
+    }
+    // Extract hostname from `url` only if needed. This can be made optional
+    // using `options.extractHostname`. This option will typically be used
+    // whenever we are sure the inputs to `parse` are already hostnames and not
+    // arbitrary URLs.
+    //
+    // `mixedInput` allows to specify if we expect a mix of URLs and hostnames
+    // as input. If only hostnames are expected then `extractHostname` can be
+    // set to `false` to speed-up parsing. If only URLs are expected then
+    // `mixedInputs` can be set to `false`. The `mixedInputs` is only a hint
+    // and will not change the behavior of the library.
+    // Whether `url` itself was already a valid hostname (only computed on the
+    // mixedInputs path). Lets us skip the post-extraction validation below when
+    // extractHostname returned `url` unchanged (same reference).
+    let urlIsValid = false;
+    if (!options.extractHostname) {
+        // Trim trailing dots as extractHostname does (`new URL()` keeps them).
+        let end = url.length;
+        while (end > 1 && url.charCodeAt(end - 1) === 46 /* '.' */) {
+            end -= 1;
+        }
+        result.hostname = end === url.length ? url : url.slice(0, end);
+    }
+    else if (options.mixedInputs) {
+        urlIsValid = isValidHostname(url);
+        result.hostname = extractHostname(url, urlIsValid, options.validateHostname);
+    }
+    else {
+        result.hostname = extractHostname(url, false, options.validateHostname);
+    }
+    // A host in brackets is an IPv6 address, or the URL is invalid, as browsers
+    // read it: "http://[1.2.3.4]/" and "http://[a.com]/" have no hostname. An
+    // IPv4 address has no ':', every IPv6 address has one.
+    if (options.extractHostname &&
+        extractedBracketedHost &&
+        result.hostname !== null) {
+        if (isIp(result.hostname) !== true || !result.hostname.includes(':')) {
+            result.hostname = null;
+            return result;
+        }
+        if (options.detectIp) {
+            result.isIp = true;
+            return result;
+        }
+    }
+    // Check if `hostname` is a valid ip address
+    if (options.detectIp && result.hostname !== null) {
+        const isIpAddress = isIp(result.hostname);
+        result.isIp = isIpAddress === true;
+        if (result.isIp) {
+            return result;
+        }
+        // `null`: the host ends in a number, as an IPv4 address, without being
+        // one. It is not a valid host then, and never a domain name.
+        if (isIpAddress === null &&
+            options.validateHostname &&
+            options.extractHostname) {
+            result.hostname = null;
+            return result;
+        }
+    }
+    // Perform hostname validation if enabled. If hostname is not valid, no need to
+    // go further as there will be no valid domain or sub-domain. This validation
+    // is applied before any early returns to ensure consistent behavior across
+    // all API methods including getHostname().
+    if (options.validateHostname &&
+        options.extractHostname &&
+        result.hostname !== null &&
+        // Skip the re-scan when `url` was already validated and extractHostname
+        // returned it unchanged (same reference => identical string, still valid).
+        !(urlIsValid && result.hostname === url) &&
+        // Skip the re-scan when extractHostname already validated the host inline
+        // (a confirmed-valid simple authority — see extract-hostname.ts).
+        !extractedHostnameValidated &&
+        !isValidHostname(result.hostname)) {
+        result.hostname = null;
+        return result;
+    }
+    if (step === 0 /* FLAG.HOSTNAME */ || result.hostname === null) {
+        return result;
+    }
+    // Flag special-use domains, only when opted in (`detectSpecialUse`) and only
+    // for the full `parse()` result (FLAG.ALL). Computed here, before the
+    // public-suffix/domain early-returns below, so single-label names like
+    // `localhost` (which have no registrable domain) are still flagged.
+    if (step === 5 /* FLAG.ALL */ && options.detectSpecialUse) {
+        result.isSpecialUse = isSpecialUse(result.hostname);
+    }
+    // Extract public suffix (`isException`: the winner is an exception rule)
+    const isException = suffixLookup(result.hostname, options, result);
+    if (options.extraSuffixes !== null) {
+        extraSuffixLookup(result.hostname, options, isException === true, result);
+    }
+    if (step === 2 /* FLAG.PUBLIC_SUFFIX */ || result.publicSuffix === null) {
+        return result;
+    }
+    // Extract domain
+    result.domain = getDomain$1(result.publicSuffix, result.hostname, options);
+    if (step === 3 /* FLAG.DOMAIN */ || result.domain === null) {
+        return result;
+    }
+    // Extract subdomain
+    result.subdomain = getSubdomain$1(result.hostname, result.domain);
+    if (step === 4 /* FLAG.SUB_DOMAIN */) {
+        return result;
+    }
+    // Extract domain without suffix
+    result.domainWithoutSuffix = getDomainWithoutSuffix$1(result.domain, result.publicSuffix);
+    return result;
+}
+
+function fastPathLookup (hostname, options, out) {
+    // Fast path for very popular suffixes; this allows to by-pass lookup
+    // completely as well as any extra allocation or string manipulation.
+    if (!options.allowPrivateDomains &&
+        options.allowIcannDomains &&
+        hostname.length > 3) {
+        const last = hostname.length - 1;
+        const c3 = hostname.charCodeAt(last);
+        const c2 = hostname.charCodeAt(last - 1);
+        const c1 = hostname.charCodeAt(last - 2);
+        const c0 = hostname.charCodeAt(last - 3);
+        if (c3 === 109 /* 'm' */ &&
+            c2 === 111 /* 'o' */ &&
+            c1 === 99 /* 'c' */ &&
+            c0 === 46 /* '.' */) {
+            out.isIcann = true;
+            out.isPrivate = false;
+            out.publicSuffix = 'com';
+            return true;
+        }
+        else if (c3 === 103 /* 'g' */ &&
+            c2 === 114 /* 'r' */ &&
+            c1 === 111 /* 'o' */ &&
+            c0 === 46 /* '.' */) {
+            out.isIcann = true;
+            out.isPrivate = false;
+            out.publicSuffix = 'org';
+            return true;
+        }
+        else if (c3 === 117 /* 'u' */ &&
+            c2 === 100 /* 'd' */ &&
+            c1 === 101 /* 'e' */ &&
+            c0 === 46 /* '.' */) {
+            out.isIcann = true;
+            out.isPrivate = false;
+            out.publicSuffix = 'edu';
+            return true;
+        }
+        else if (c3 === 118 /* 'v' */ &&
+            c2 === 111 /* 'o' */ &&
+            c1 === 103 /* 'g' */ &&
+            c0 === 46 /* '.' */) {
+            out.isIcann = true;
+            out.isPrivate = false;
+            out.publicSuffix = 'gov';
+            return true;
+        }
+        else if (c3 === 116 /* 't' */ &&
+            c2 === 101 /* 'e' */ &&
+            c1 === 110 /* 'n' */ &&
+            c0 === 46 /* '.' */) {
+            out.isIcann = true;
+            out.isPrivate = false;
+            out.publicSuffix = 'net';
+            return true;
+        }
+        else if (c3 === 101 /* 'e' */ &&
+            c2 === 100 /* 'd' */ &&
+            c1 === 46 /* '.' */) {
+            out.isIcann = true;
+            out.isPrivate = false;
+            out.publicSuffix = 'de';
+            return true;
+        }
+    }
+    return false;
+}
+
+// Auto-generated flat public-suffix trie. Do not edit.
+const nodeFlags = /*#__PURE__*/ new Uint8Array([1, 2, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 1, 1, 2, 2, 2, 0, 2, 2, 2, 2, 0, 2, 2, 2, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 2, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0, 0, 2, 0, 0, 0, 1, 1, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 2, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 2, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 2, 2, 0, 0, 0, 2, 0, 1, 1, 0, 2, 0, 2, 2, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2, 2, 0, 2, 2, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 2, 2, 0, 2, 2, 2, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 2, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 2, 0, 0, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+const edgeStart = /*#__PURE__*/ new Uint16Array([0, 0, 0, 10, 11, 18, 106, 111, 117, 118, 119, 129, 135, 142, 151, 152, 153, 154, 155, 156, 158, 159, 161, 162, 163, 165, 167, 250, 263, 265, 266, 267, 282, 284, 291, 292, 295, 296, 297, 300, 302, 321, 322, 324, 333, 338, 355, 356, 359, 360, 362, 364, 400, 401, 403, 406, 407, 411, 413, 417, 420, 452, 455, 468, 469, 477, 478, 480, 490, 504, 505, 506, 507, 516, 517, 554, 559, 575, 595, 601, 643, 645, 646, 647, 648, 675, 702, 703, 851, 857, 860, 861, 862, 870, 875, 884, 906, 907, 908, 909, 910, 911, 912, 932, 934, 935, 938, 940, 941, 943, 945, 960, 977, 982, 983, 985, 986, 987, 988, 989, 991, 994, 999, 1000, 1001, 1003, 1004, 1007, 1010, 1011, 1012, 1025, 1027, 1039, 1050, 1058, 1060, 1102, 1105, 1109, 1110, 1112, 1115, 1126, 1128, 1138, 1140, 1146, 1148, 1149, 1151, 1154, 1155, 1156, 1209, 1211, 1213, 1233, 1234, 1235, 1236, 1238, 1249, 1280, 1291, 1292, 1305, 1315, 1324, 1332, 1333, 1338, 1352, 1363, 1375, 1387, 1401, 1402, 1413, 1447, 1448, 1449, 1465, 1481, 1493, 1566, 1567, 1569, 1570, 1606, 1625, 1626, 1627, 1628, 1630, 1631, 1632, 1635, 1639, 1642, 1644, 1678, 1679, 1687, 1688, 1689, 1690, 1691, 1693, 1695, 1697, 1698, 1702, 1703, 1704, 1706, 1708, 1709, 1711, 1712, 1713, 1724, 1726, 1727, 1731, 1732, 1735, 1742, 1743, 1748, 1752, 1753, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1770, 1771, 1772, 1773, 2243, 2246, 2247, 2249, 2256, 2263, 2273, 2277, 2288, 2289, 2290, 2302, 2303, 2305, 2307, 2308, 2315, 2316, 2318, 2319, 2321, 2322, 2323, 2324, 2325, 2400, 2402, 2423, 2424, 2425, 2427, 2428, 2430, 2431, 2486, 2487, 2488, 2495, 2501, 2511, 2521, 2574, 2575, 2576, 2586, 2600, 2601, 2604, 2611, 2612, 2620, 2622, 2623, 2624, 2625, 2636, 2637, 2638, 2640, 2641, 2643, 2644, 2653, 2665, 2671, 2673, 2705, 2706, 2710, 2712, 2713, 2715, 2716, 2728, 2729, 2731, 2739, 2746, 2752, 2757, 2758, 2764, 2767, 2773, 2780, 2787, 2795, 2796, 2797, 2835, 2841, 2845, 2862, 2863, 2868, 2886, 2917, 2935, 2937, 2940, 2948, 2950, 2957, 3009, 3033, 3034, 3035, 3036, 3037, 3038, 3039, 3046, 3047, 3048, 3049, 3050, 3051, 3053, 3054, 3058, 3142, 3155, 3156, 3593, 3597, 3611, 3663, 3691, 3713, 3771, 3793, 3808, 3871, 3922, 3960, 3996, 4021, 4163, 4209, 4260, 4279, 4313, 4328, 4348, 4378, 4409, 4432, 4463, 4493, 4525, 4552, 4627, 4649, 4687, 4697, 4731, 4750, 4776, 4818, 4868, 4894, 4963, 4964, 4966, 4989, 5012, 5048, 5079, 5096, 5153, 5166, 5190, 5219, 5221, 5255, 5271, 5299, 5604, 5613, 5624, 5631, 5648, 5652, 5658, 5659, 5698, 5700, 5707, 5714, 5723, 5730, 5731, 5732, 5745, 5749, 5764, 5765, 5774, 5775, 5784, 5793, 5799, 5801, 5802, 5803, 5841, 5842, 5844, 5852, 5859, 5872, 5876, 5878, 5879, 5885, 5892, 5906, 5916, 5921, 5929, 5937, 5943, 5944, 5948, 5950, 5951, 5963, 6035, 6036, 6037, 6038, 6040, 6041, 6044, 6046, 6049, 6053, 6054, 6055, 6061, 6062, 6063, 6065, 6067, 6069, 6070, 6071, 6074, 6076, 6079, 6080, 6082, 6282, 6289, 6290, 6291, 6301, 6306, 6323, 6337, 6346, 6347, 6348, 6352, 6353, 6355, 6357, 6363, 6364, 6367, 6368, 6370, 6371, 6372, 7272, 7275, 7279, 7297, 7306, 7309, 7316, 7317, 7319, 7320, 7321, 7323, 7375, 7376, 7379, 7380, 7499, 7500, 7511, 7532, 7539, 7542, 7551, 7552, 7553, 7568, 7623, 7815, 7817, 7819, 7820, 7822, 7827, 7840, 7841, 7857, 7864, 7873, 7876, 7879, 7886, 7894, 7898, 7899, 7900, 7914, 7919, 7928, 7929, 7930, 7934, 7969, 7970, 7991, 7998, 8006, 8007, 8012, 8020, 8064, 8065, 8071, 8074, 8088, 8093, 8094, 8097, 8099, 8144, 8145, 8151, 8158, 8159, 8170, 8179, 8194, 8198, 8200, 8252, 8253, 8258, 8259, 8262, 8264, 8266, 8267, 8276, 8290, 8298, 8312, 8323, 8324, 8326, 8328, 8350, 8361, 8367, 8368, 8380, 8392, 8479, 8491, 8498, 8501, 8507, 8532, 8535, 8536, 8537, 8538, 8540, 8543, 8546, 8557, 8559, 8561, 8589, 8663, 8670, 8674, 8675, 8684, 8706, 8707, 8712, 8713, 8795, 8797, 8798, 8799, 8800, 8809, 8813, 8819, 8825, 8831, 8841, 8846, 8847, 8865, 8876, 8882, 8887, 8897, 8903, 8907, 8913, 8919, 10525, 10526, 10527, 10534, 10536]);
+const edgeLength = /*#__PURE__*/ new Uint8Array([3, 3, 3, 3, 3, 3, 3, 3, 5, 8, 8, 2, 2, 3, 3, 3, 3, 3, 8, 5, 5, 5, 5, 5, 3, 3, 5, 5, 9, 12, 19, 8, 19, 8, 11, 9, 9, 8, 7, 7, 6, 8, 9, 16, 10, 7, 7, 11, 8, 6, 6, 9, 7, 11, 7, 14, 4, 4, 4, 4, 4, 4, 10, 7, 6, 6, 6, 6, 10, 10, 6, 10, 10, 22, 11, 9, 10, 10, 10, 9, 10, 8, 7, 7, 7, 8, 21, 13, 11, 11, 9, 10, 9, 13, 10, 8, 8, 9, 12, 9, 7, 10, 7, 7, 13, 7, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 1, 4, 3, 3, 3, 3, 3, 8, 10, 7, 4, 6, 3, 3, 3, 3, 3, 3, 2, 5, 3, 3, 3, 3, 7, 2, 2, 2, 2, 2, 2, 3, 3, 3, 1, 7, 8, 5, 2, 2, 7, 4, 5, 7, 2, 2, 1, 4, 1, 11, 9, 9, 5, 5, 8, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 5, 5, 5, 11, 9, 9, 8, 9, 9, 9, 13, 7, 7, 14, 7, 6, 6, 6, 6, 7, 6, 6, 6, 6, 6, 6, 10, 7, 11, 9, 4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 10, 13, 6, 6, 8, 7, 10, 10, 9, 9, 7, 9, 8, 8, 9, 8, 7, 10, 6, 9, 9, 10, 9, 10, 7, 8, 1, 9, 10, 12, 12, 12, 10, 9, 9, 10, 10, 9, 9, 1, 1, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 6, 6, 4, 2, 3, 3, 3, 3, 7, 4, 4, 4, 3, 3, 6, 7, 3, 4, 1, 2, 2, 2, 6, 1, 2, 2, 2, 2, 2, 12, 5, 3, 8, 9, 13, 4, 4, 13, 9, 9, 11, 7, 3, 12, 9, 2, 2, 2, 3, 3, 3, 3, 3, 8, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 3, 7, 10, 15, 15, 7, 15, 20, 15, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 14, 9, 9, 9, 9, 10, 14, 14, 14, 13, 13, 14, 9, 9, 9, 9, 9, 9, 7, 8, 6, 8, 8, 6, 8, 13, 8, 8, 6, 13, 8, 11, 13, 8, 6, 13, 8, 6, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 9, 9, 9, 10, 14, 14, 11, 13, 13, 9, 9, 9, 9, 9, 9, 2, 6, 9, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 2, 3, 3, 3, 3, 3, 3, 7, 7, 2, 3, 2, 2, 5, 3, 3, 3, 3, 3, 3, 4, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 5, 7, 4, 2, 2, 12, 8, 10, 8, 10, 7, 18, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5, 2, 2, 3, 3, 3, 5, 5, 3, 8, 8, 6, 8, 6, 6, 4, 6, 7, 7, 7, 10, 11, 2, 5, 5, 3, 3, 3, 3, 3, 3, 5, 5, 6, 11, 10, 7, 7, 7, 4, 4, 4, 2, 3, 3, 3, 3, 3, 2, 2, 7, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 11, 7, 6, 9, 6, 6, 8, 10, 8, 6, 8, 13, 4, 4, 4, 4, 4, 10, 8, 11, 8, 8, 8, 10, 10, 7, 5, 4, 4, 4, 10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 2, 2, 2, 2, 2, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 10, 13, 7, 8, 7, 11, 8, 8, 6, 9, 8, 8, 6, 6, 6, 8, 8, 6, 6, 6, 6, 6, 9, 7, 6, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 9, 7, 8, 10, 8, 8, 2, 3, 3, 3, 3, 3, 2, 8, 9, 9, 2, 2, 2, 2, 5, 3, 3, 3, 4, 2, 3, 3, 3, 9, 2, 2, 3, 3, 3, 3, 3, 3, 5, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 12, 5, 5, 3, 5, 4, 2, 3, 2, 4, 3, 9, 2, 2, 2, 2, 2, 5, 5, 3, 3, 3, 8, 8, 13, 6, 10, 9, 4, 7, 9, 11, 2, 3, 7, 3, 3, 4, 1, 3, 4, 2, 9, 3, 3, 12, 5, 3, 7, 10, 10, 7, 4, 4, 6, 14, 7, 9, 7, 13, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 8, 15, 4, 4, 2, 3, 3, 3, 7, 4, 9, 9, 2, 3, 3, 3, 5, 3, 2, 2, 7, 2, 7, 6, 6, 7, 2, 4, 2, 2, 2, 2, 2, 2, 8, 8, 8, 9, 5, 2, 3, 3, 3, 3, 3, 3, 10, 7, 4, 4, 4, 4, 3, 4, 2, 3, 3, 3, 3, 3, 10, 7, 4, 4, 4, 4, 2, 3, 3, 3, 3, 10, 7, 4, 4, 4, 4, 3, 9, 6, 6, 6, 9, 13, 9, 2, 2, 2, 8, 7, 9, 5, 3, 3, 3, 5, 5, 13, 12, 9, 10, 7, 7, 8, 7, 8, 6, 11, 12, 7, 10, 4, 4, 4, 7, 8, 11, 6, 7, 9, 8, 7, 10, 8, 9, 15, 7, 11, 8, 5, 4, 7, 2, 3, 3, 3, 2, 14, 10, 2, 14, 10, 2, 14, 3, 9, 13, 13, 10, 14, 16, 17, 11, 2, 14, 2, 14, 3, 9, 13, 10, 14, 16, 17, 11, 14, 10, 14, 2, 7, 3, 10, 7, 14, 10, 2, 14, 10, 9, 9, 17, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 10, 10, 10, 12, 9, 4, 10, 10, 11, 8, 8, 8, 7, 9, 5, 3, 3, 3, 3, 3, 3, 3, 3, 5, 8, 4, 4, 4, 4, 4, 4, 6, 16, 3, 3, 14, 3, 14, 2, 14, 9, 13, 10, 10, 14, 16, 17, 11, 6, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 14, 9, 9, 9, 10, 14, 14, 14, 9, 9, 9, 9, 9, 9, 2, 14, 9, 13, 10, 10, 14, 16, 17, 11, 6, 14, 2, 14, 9, 17, 13, 10, 10, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 10, 14, 17, 16, 17, 11, 2, 14, 9, 13, 10, 14, 16, 17, 11, 2, 14, 9, 13, 10, 17, 16, 11, 17, 2, 14, 10, 19, 7, 2, 14, 9, 13, 10, 19, 10, 7, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 10, 19, 7, 14, 16, 17, 11, 2, 14, 9, 13, 10, 10, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 10, 10, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 17, 13, 10, 10, 14, 17, 16, 17, 11, 6, 3, 2, 14, 9, 13, 10, 10, 14, 16, 17, 11, 6, 9, 10, 12, 14, 14, 14, 12, 12, 12, 12, 12, 14, 14, 14, 10, 10, 10, 14, 9, 9, 9, 9, 14, 14, 14, 13, 13, 14, 9, 9, 9, 9, 9, 9, 4, 11, 2, 14, 9, 13, 17, 13, 10, 19, 10, 7, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 17, 13, 10, 19, 10, 7, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 10, 19, 7, 14, 17, 16, 17, 11, 2, 9, 10, 10, 7, 17, 3, 3, 12, 12, 16, 15, 15, 12, 14, 14, 14, 20, 20, 13, 12, 12, 12, 12, 12, 12, 20, 25, 14, 14, 12, 12, 10, 10, 10, 10, 14, 9, 9, 9, 25, 4, 9, 17, 10, 7, 14, 16, 21, 13, 13, 14, 20, 14, 13, 17, 24, 9, 12, 13, 25, 13, 21, 20, 17, 9, 9, 9, 9, 9, 9, 12, 17, 4, 4, 9, 9, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 14, 9, 9, 9, 9, 10, 14, 14, 14, 13, 13, 14, 9, 9, 9, 9, 9, 9, 9, 10, 14, 12, 12, 14, 14, 10, 9, 9, 9, 10, 14, 14, 14, 9, 9, 9, 9, 2, 1, 5, 1, 6, 5, 8, 7, 11, 11, 1, 3, 3, 3, 5, 3, 3, 4, 8, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 14, 9, 9, 9, 10, 14, 14, 14, 13, 13, 14, 9, 9, 9, 9, 9, 9, 7, 4, 4, 4, 4, 4, 4, 4, 4, 10, 2, 2, 6, 7, 6, 2, 3, 2, 3, 6, 2, 7, 6, 10, 7, 4, 9, 12, 6, 14, 4, 12, 7, 2, 2, 1, 2, 7, 6, 4, 4, 4, 6, 8, 8, 7, 2, 2, 13, 2, 2, 2, 2, 6, 2, 8, 12, 2, 7, 7, 6, 8, 10, 12, 2, 2, 2, 3, 3, 13, 2, 2, 3, 3, 6, 7, 6, 4, 5, 6, 3, 3, 3, 3, 4, 16, 8, 5, 4, 3, 3, 3, 5, 7, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 11, 12, 7, 7, 13, 9, 10, 17, 12, 8, 9, 7, 17, 17, 8, 5, 12, 10, 13, 14, 5, 5, 5, 13, 5, 5, 5, 3, 3, 3, 5, 16, 5, 5, 5, 5, 7, 12, 14, 8, 12, 8, 10, 12, 9, 11, 7, 9, 7, 10, 7, 13, 13, 9, 7, 12, 8, 17, 7, 7, 16, 10, 13, 13, 8, 10, 10, 14, 17, 7, 16, 16, 15, 8, 10, 10, 12, 17, 17, 7, 17, 14, 7, 10, 17, 8, 7, 7, 7, 8, 15, 15, 7, 14, 10, 10, 10, 11, 11, 7, 7, 13, 8, 10, 7, 16, 7, 8, 7, 14, 17, 12, 10, 11, 21, 8, 9, 7, 13, 9, 8, 6, 13, 6, 12, 7, 6, 13, 10, 10, 10, 8, 18, 9, 17, 13, 10, 12, 6, 13, 6, 11, 8, 13, 10, 13, 18, 10, 13, 11, 13, 8, 16, 7, 10, 8, 16, 12, 10, 8, 8, 14, 11, 8, 15, 8, 8, 7, 7, 12, 7, 8, 9, 14, 15, 8, 10, 9, 10, 9, 15, 7, 8, 8, 12, 13, 12, 9, 10, 15, 13, 7, 10, 10, 20, 7, 6, 9, 6, 6, 14, 11, 14, 11, 16, 12, 9, 10, 16, 16, 12, 7, 11, 28, 8, 11, 10, 7, 21, 8, 7, 9, 4, 4, 4, 17, 7, 8, 6, 9, 6, 6, 13, 6, 6, 6, 6, 18, 20, 14, 8, 11, 12, 9, 10, 13, 15, 15, 19, 8, 9, 12, 7, 10, 16, 12, 9, 9, 9, 14, 12, 11, 10, 9, 12, 11, 18, 9, 9, 9, 10, 7, 7, 16, 8, 9, 7, 13, 12, 10, 14, 18, 7, 8, 11, 10, 7, 7, 8, 8, 13, 7, 7, 7, 11, 15, 13, 11, 7, 8, 15, 11, 7, 8, 18, 8, 14, 13, 18, 15, 10, 12, 12, 9, 7, 11, 11, 8, 7, 10, 8, 14, 12, 10, 18, 7, 10, 9, 7, 8, 13, 10, 14, 10, 8, 8, 23, 7, 7, 11, 12, 12, 17, 7, 7, 11, 11, 17, 16, 16, 25, 7, 8, 11, 14, 14, 8, 10, 7, 15, 7, 16, 16, 13, 9, 11, 9, 15, 15, 11, 11, 7, 7, 14, 7, 9, 7, 7, 16, 10, 13, 10, 11, 14, 7, 11, 10, 11, 7, 11, 10, 11, 15, 10, 11, 15, 10, 12, 10, 14, 13, 11, 11, 12, 13, 10, 7, 13, 16, 12, 21, 15, 9, 10, 10, 7, 11, 14, 17, 7, 7, 8, 11, 13, 12, 8, 15, 14, 14, 8, 17, 12, 10, 10, 7, 9, 19, 11, 7, 10, 7, 11, 18, 7, 11, 7, 12, 11, 8, 8, 14, 12, 7, 8, 15, 3, 7, 7, 5, 2, 9, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 5, 3, 3, 3, 3, 3, 3, 4, 4, 3, 3, 3, 3, 3, 3, 5, 11, 6, 4, 7, 10, 7, 7, 11, 1, 10, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 5, 7, 3, 5, 6, 3, 3, 5, 2, 2, 5, 3, 4, 13, 11, 3, 3, 6, 3, 5, 14, 2, 2, 3, 8, 2, 2, 12, 5, 18, 5, 3, 3, 3, 3, 16, 5, 5, 5, 10, 7, 13, 12, 13, 9, 12, 14, 19, 9, 9, 21, 9, 9, 10, 6, 9, 6, 15, 10, 6, 12, 8, 6, 10, 15, 4, 4, 6, 6, 9, 9, 12, 16, 14, 23, 7, 7, 7, 14, 9, 7, 7, 11, 14, 10, 7, 10, 10, 10, 12, 6, 11, 10, 13, 11, 15, 11, 7, 12, 10, 3, 7, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 4, 3, 7, 5, 1, 5, 2, 2, 2, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 5, 5, 10, 9, 11, 8, 7, 12, 8, 9, 7, 6, 13, 11, 6, 13, 7, 9, 9, 4, 4, 4, 4, 4, 6, 10, 7, 8, 13, 11, 8, 8, 9, 14, 7, 14, 10, 7, 9, 7, 7, 9, 6, 9, 2, 12, 5, 3, 3, 13, 4, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 9, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 2, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 1, 7, 6, 4, 12, 3, 3, 3, 3, 3, 8, 7, 3, 3, 3, 3, 3, 3, 4, 4, 11, 15, 14, 2, 8, 3, 5, 5, 8, 10, 8, 6, 4, 7, 17, 7, 4, 5, 2, 6, 3, 5, 4, 2, 2, 12, 5, 5, 3, 15, 13, 8, 11, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 5, 3, 3, 3, 3, 4, 2, 3, 18, 2, 12, 5, 3, 3, 3, 3, 3, 5, 16, 8, 8, 9, 6, 6, 4, 4, 4, 4, 31, 6, 6, 10, 11, 21, 10, 9, 7, 10, 7, 7, 5, 2, 4, 4, 4, 4, 6, 5, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 6, 4, 6, 2, 2, 2, 5, 3, 3, 3, 7, 7, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 8, 2, 3, 3, 3, 3, 3, 5, 9, 11, 3, 3, 3, 3, 4, 4, 3, 3, 3, 3, 3, 5, 10, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 11, 10, 10, 10, 10, 10, 11, 10, 11, 10, 11, 10, 9, 9, 11, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 5, 5, 5, 3, 7, 8, 7, 6, 6, 11, 4, 4, 4, 4, 7, 8, 9, 9, 2, 3, 7, 4, 4, 2, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 2, 2, 5, 5, 5, 5, 5, 3, 3, 5, 5, 5, 7, 7, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 8, 8, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 4, 6, 9, 12, 3, 7, 10, 7, 2, 2, 3, 3, 3, 3, 3, 4, 3, 3, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 8, 8, 6, 6, 8, 6, 7, 4, 4, 4, 4, 4, 4, 6, 7, 5, 5, 20, 19, 8, 10, 9, 7, 10, 6, 8, 11, 6, 6, 6, 6, 13, 12, 8, 6, 7, 14, 11, 9, 2, 5, 3, 6, 2, 3, 2, 2, 2, 2, 2, 2, 2, 5, 4, 3, 7, 6, 4, 7, 4, 3, 6, 4, 7, 2, 2, 7, 7, 7, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 9, 10, 10, 10, 11, 7, 8, 20, 7, 9, 8, 9, 8, 12, 6, 6, 6, 8, 9, 8, 12, 6, 6, 8, 13, 10, 12, 6, 6, 7, 7, 9, 6, 4, 4, 4, 4, 4, 4, 10, 6, 6, 6, 7, 14, 11, 10, 7, 8, 10, 8, 11, 14, 11, 11, 9, 7, 9, 8, 11, 13, 9, 17, 10, 9, 2, 2, 2, 9, 3, 3, 3, 3, 15, 14, 9, 5, 5, 2, 8, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 15, 12, 22, 19, 17, 18, 18, 19, 21, 7, 16, 16, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 7, 16, 11, 11, 7, 7, 7, 7, 17, 7, 8, 12, 15, 9, 19, 7, 19, 8, 21, 11, 12, 19, 14, 22, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 16, 16, 19, 24, 12, 7, 14, 7, 12, 7, 8, 10, 10, 13, 7, 12, 12, 7, 7, 10, 18, 15, 12, 16, 7, 14, 12, 17, 10, 16, 17, 12, 17, 25, 7, 7, 7, 13, 6, 9, 6, 9, 18, 6, 6, 11, 20, 10, 6, 6, 6, 6, 6, 6, 17, 6, 6, 6, 15, 6, 6, 6, 6, 6, 8, 14, 11, 12, 11, 15, 13, 19, 17, 21, 7, 18, 8, 13, 13, 8, 12, 8, 6, 6, 13, 6, 15, 15, 16, 6, 6, 16, 6, 6, 6, 14, 6, 18, 6, 6, 6, 17, 18, 9, 13, 15, 8, 19, 8, 15, 15, 18, 14, 16, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 11, 10, 11, 6, 21, 23, 12, 17, 12, 11, 14, 13, 22, 15, 15, 11, 12, 14, 12, 7, 12, 8, 12, 14, 12, 18, 10, 8, 16, 19, 17, 12, 14, 15, 8, 19, 17, 12, 13, 13, 15, 18, 13, 23, 24, 23, 21, 17, 24, 8, 21, 8, 14, 14, 16, 20, 14, 8, 8, 15, 20, 8, 19, 21, 9, 8, 13, 12, 13, 15, 11, 8, 11, 9, 9, 8, 11, 8, 21, 14, 21, 15, 15, 13, 7, 19, 7, 7, 7, 7, 7, 7, 16, 12, 17, 18, 7, 7, 11, 11, 7, 9, 9, 2, 2, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 10, 10, 7, 9, 7, 7, 7, 6, 8, 6, 6, 6, 6, 6, 6, 6, 7, 6, 8, 6, 6, 9, 7, 7, 7, 4, 4, 4, 4, 4, 4, 4, 4, 8, 9, 8, 7, 8, 7, 8, 10, 7, 5, 5, 5, 5, 5, 5, 3, 9, 7, 7, 8, 6, 6, 6, 6, 6, 6, 6, 6, 9, 6, 6, 9, 11, 13, 7, 8, 9, 9, 5, 5, 5, 7, 8, 6, 6, 6, 6, 6, 6, 6, 7, 8, 9, 7, 10, 9, 10, 7, 8, 5, 5, 5, 5, 5, 5, 7, 7, 9, 8, 7, 7, 6, 6, 6, 6, 6, 6, 10, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 9, 10, 4, 4, 4, 4, 8, 7, 7, 10, 10, 9, 8, 8, 15, 9, 8, 8, 8, 8, 8, 9, 10, 9, 10, 7, 8, 13, 5, 5, 5, 5, 5, 3, 3, 7, 7, 8, 6, 6, 6, 4, 4, 11, 9, 7, 8, 9, 10, 7, 5, 5, 5, 5, 5, 3, 3, 7, 6, 6, 13, 7, 9, 8, 7, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 7, 8, 7, 8, 13, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 8, 8, 6, 6, 6, 6, 7, 6, 7, 6, 6, 9, 7, 4, 4, 4, 4, 4, 4, 4, 7, 8, 7, 8, 9, 8, 8, 8, 7, 10, 7, 8, 5, 5, 5, 5, 5, 5, 5, 5, 3, 7, 7, 7, 7, 9, 7, 10, 9, 6, 6, 6, 6, 6, 8, 8, 6, 6, 6, 7, 6, 6, 6, 9, 9, 4, 4, 13, 7, 10, 9, 9, 12, 7, 8, 8, 10, 8, 8, 8, 8, 8, 8, 5, 5, 5, 5, 3, 7, 7, 11, 7, 9, 8, 8, 6, 6, 10, 6, 8, 8, 8, 6, 7, 6, 6, 12, 4, 4, 4, 4, 4, 4, 4, 4, 4, 9, 8, 8, 16, 8, 9, 8, 7, 5, 5, 5, 5, 5, 3, 3, 7, 7, 7, 10, 15, 8, 9, 8, 9, 9, 6, 6, 6, 6, 6, 6, 7, 4, 8, 7, 8, 8, 7, 8, 11, 8, 5, 5, 5, 5, 5, 3, 7, 7, 6, 11, 16, 7, 6, 4, 4, 4, 4, 9, 9, 8, 8, 8, 13, 12, 8, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 11, 7, 8, 8, 9, 13, 7, 7, 7, 9, 8, 8, 9, 12, 7, 12, 7, 12, 8, 7, 10, 12, 9, 9, 6, 6, 8, 8, 6, 6, 6, 6, 6, 6, 6, 9, 8, 9, 11, 8, 6, 6, 6, 6, 6, 12, 7, 6, 6, 6, 9, 7, 7, 6, 6, 6, 6, 6, 11, 9, 6, 6, 6, 6, 6, 7, 9, 4, 4, 4, 4, 4, 4, 4, 4, 9, 9, 9, 9, 7, 7, 7, 7, 7, 11, 7, 7, 8, 8, 8, 8, 8, 8, 9, 8, 9, 9, 7, 7, 11, 11, 7, 12, 8, 8, 8, 8, 8, 7, 8, 8, 8, 8, 8, 13, 12, 8, 8, 8, 8, 7, 7, 7, 9, 5, 5, 5, 5, 5, 5, 5, 3, 3, 7, 7, 11, 7, 8, 8, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 10, 11, 6, 7, 9, 4, 4, 4, 4, 4, 4, 9, 9, 8, 9, 8, 8, 8, 7, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 11, 7, 7, 7, 9, 6, 6, 11, 8, 10, 6, 6, 6, 12, 8, 8, 7, 6, 6, 8, 7, 4, 4, 4, 4, 4, 4, 4, 4, 9, 10, 9, 9, 8, 10, 9, 11, 8, 5, 5, 5, 7, 6, 6, 8, 7, 4, 4, 4, 4, 8, 7, 7, 8, 7, 8, 8, 5, 5, 5, 5, 7, 7, 8, 8, 8, 6, 6, 6, 6, 6, 10, 8, 9, 13, 6, 7, 6, 6, 8, 7, 8, 4, 4, 4, 4, 11, 8, 8, 8, 10, 5, 5, 8, 7, 8, 13, 8, 7, 6, 8, 6, 9, 7, 8, 7, 5, 5, 5, 5, 5, 5, 3, 3, 7, 8, 9, 6, 4, 8, 10, 10, 8, 12, 9, 13, 2, 7, 5, 5, 5, 5, 5, 7, 7, 10, 6, 6, 6, 6, 6, 6, 6, 8, 4, 4, 9, 8, 8, 8, 14, 8, 8, 8, 9, 8, 5, 5, 5, 5, 5, 3, 3, 9, 6, 6, 6, 6, 10, 12, 6, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 11, 8, 7, 8, 8, 8, 5, 5, 3, 3, 3, 3, 7, 7, 6, 8, 6, 8, 11, 7, 6, 6, 6, 7, 4, 8, 11, 9, 10, 5, 5, 5, 3, 3, 3, 7, 7, 8, 9, 8, 15, 9, 6, 6, 6, 6, 6, 6, 11, 11, 4, 4, 4, 4, 4, 7, 9, 9, 10, 8, 7, 5, 5, 5, 5, 5, 5, 3, 3, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 9, 7, 4, 4, 4, 4, 4, 9, 9, 8, 8, 10, 13, 5, 5, 5, 3, 17, 7, 7, 7, 7, 7, 8, 6, 8, 13, 6, 6, 6, 6, 6, 6, 6, 6, 4, 4, 4, 9, 10, 8, 8, 8, 5, 5, 5, 5, 3, 7, 7, 7, 8, 8, 6, 6, 6, 8, 8, 8, 9, 10, 8, 4, 8, 10, 9, 8, 8, 8, 9, 13, 10, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 7, 8, 9, 9, 7, 7, 7, 10, 9, 9, 8, 9, 8, 8, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 8, 12, 6, 6, 6, 6, 6, 6, 6, 6, 6, 12, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 11, 8, 8, 9, 9, 10, 8, 9, 7, 7, 5, 5, 5, 5, 5, 5, 3, 7, 8, 7, 6, 6, 8, 6, 6, 10, 4, 7, 8, 9, 12, 8, 7, 7, 5, 5, 5, 5, 5, 5, 3, 3, 7, 14, 7, 9, 8, 8, 6, 6, 8, 12, 12, 6, 6, 7, 7, 10, 4, 4, 4, 4, 4, 9, 9, 14, 9, 13, 8, 7, 5, 5, 5, 6, 6, 6, 7, 4, 8, 7, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 7, 7, 7, 8, 6, 6, 6, 6, 6, 6, 12, 6, 6, 6, 6, 4, 4, 9, 9, 8, 8, 11, 7, 7, 7, 5, 5, 5, 3, 9, 8, 6, 6, 7, 4, 4, 4, 4, 4, 4, 8, 8, 11, 5, 5, 5, 7, 7, 7, 9, 6, 6, 6, 6, 6, 6, 9, 8, 4, 4, 4, 4, 7, 12, 9, 8, 8, 8, 7, 10, 10, 5, 5, 5, 5, 5, 5, 5, 3, 11, 14, 8, 7, 8, 8, 6, 6, 6, 6, 6, 8, 7, 6, 6, 6, 7, 6, 8, 9, 4, 4, 4, 7, 8, 9, 7, 9, 7, 7, 9, 8, 5, 5, 5, 5, 5, 5, 5, 5, 5, 11, 3, 9, 7, 7, 12, 14, 8, 6, 6, 12, 11, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 15, 7, 4, 4, 4, 16, 9, 9, 9, 8, 9, 9, 9, 9, 9, 8, 8, 8, 13, 11, 8, 5, 5, 5, 5, 3, 7, 6, 6, 8, 8, 8, 6, 6, 7, 10, 7, 4, 4, 4, 4, 9, 7, 8, 7, 7, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 7, 7, 7, 9, 6, 6, 6, 6, 6, 8, 8, 7, 7, 9, 6, 6, 6, 7, 6, 6, 6, 6, 6, 15, 4, 4, 4, 4, 4, 8, 8, 7, 8, 12, 9, 8, 8, 8, 8, 8, 9, 8, 8, 10, 8, 8, 8, 8, 16, 9, 10, 2, 5, 5, 5, 5, 5, 5, 5, 9, 7, 6, 8, 9, 4, 4, 4, 4, 4, 7, 8, 8, 8, 9, 8, 11, 10, 5, 5, 5, 5, 3, 7, 8, 6, 6, 6, 6, 6, 8, 6, 6, 6, 6, 4, 12, 10, 12, 7, 7, 7, 7, 7, 7, 7, 5, 5, 5, 5, 3, 3, 7, 7, 10, 8, 9, 7, 6, 10, 7, 6, 6, 4, 4, 8, 9, 7, 9, 9, 9, 9, 8, 8, 8, 8, 10, 5, 5, 5, 5, 5, 5, 8, 7, 6, 6, 6, 10, 6, 7, 10, 7, 4, 4, 4, 4, 4, 4, 4, 12, 9, 10, 7, 7, 10, 8, 10, 5, 12, 9, 6, 6, 6, 6, 6, 7, 6, 4, 4, 4, 10, 9, 9, 8, 7, 7, 5, 5, 5, 5, 5, 5, 3, 3, 13, 7, 7, 9, 7, 7, 7, 8, 9, 9, 7, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 13, 9, 15, 15, 4, 4, 4, 4, 4, 10, 10, 9, 8, 9, 8, 8, 9, 7, 8, 7, 8, 5, 5, 7, 6, 6, 6, 4, 4, 4, 7, 8, 11, 8, 5, 5, 5, 5, 5, 5, 5, 7, 6, 6, 6, 6, 6, 6, 9, 11, 10, 7, 4, 4, 4, 9, 8, 8, 5, 5, 5, 5, 5, 9, 9, 6, 6, 6, 6, 6, 6, 6, 9, 9, 4, 4, 4, 4, 8, 8, 8, 9, 9, 8, 8, 8, 13, 2, 4, 2, 7, 5, 5, 5, 5, 5, 5, 9, 9, 6, 6, 6, 6, 10, 8, 8, 8, 6, 6, 6, 4, 4, 9, 8, 10, 8, 9, 8, 8, 8, 9, 8, 8, 5, 3, 3, 3, 11, 6, 6, 6, 7, 6, 6, 6, 4, 4, 9, 8, 5, 5, 5, 5, 5, 3, 11, 8, 6, 6, 6, 6, 6, 9, 7, 4, 4, 14, 10, 9, 8, 12, 8, 8, 8, 11, 15, 8, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 11, 11, 11, 10, 10, 7, 7, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 7, 11, 7, 7, 11, 11, 7, 8, 9, 10, 7, 7, 9, 9, 9, 9, 7, 7, 10, 8, 13, 8, 8, 8, 8, 11, 10, 6, 6, 8, 10, 11, 14, 14, 6, 6, 6, 6, 6, 6, 9, 11, 7, 7, 6, 8, 12, 11, 11, 6, 6, 10, 6, 6, 6, 6, 6, 10, 7, 7, 6, 6, 11, 6, 6, 6, 11, 8, 9, 7, 6, 10, 11, 9, 10, 11, 7, 11, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 6, 6, 8, 9, 10, 9, 6, 6, 6, 10, 6, 6, 6, 6, 11, 10, 11, 10, 9, 8, 7, 7, 7, 7, 11, 14, 8, 10, 9, 9, 8, 8, 7, 11, 8, 8, 8, 11, 11, 10, 10, 9, 10, 8, 11, 10, 8, 11, 9, 12, 8, 10, 8, 11, 8, 9, 9, 11, 11, 10, 11, 13, 8, 7, 8, 8, 9, 7, 8, 8, 8, 8, 7, 8, 2, 2, 2, 2, 2, 2, 2, 4, 4, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 3, 3, 3, 3, 3, 3, 3, 3, 8, 6, 4, 4, 4, 11, 7, 11, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 5, 5, 5, 5, 3, 3, 3, 3, 8, 7, 7, 8, 8, 4, 8, 7, 7, 7, 9, 7, 8, 9, 8, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 2, 3, 3, 3, 3, 3, 3, 4, 5, 5, 3, 3, 8, 6, 8, 6, 9, 4, 4, 10, 7, 3, 3, 3, 7, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 3, 2, 2, 2, 3, 3, 3, 3, 3, 4, 10, 2, 3, 3, 3, 3, 3, 3, 3, 4, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 5, 2, 4, 2, 6, 2, 2, 9, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 9, 8, 7, 9, 6, 6, 11, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 7, 7, 11, 8, 8, 6, 5, 11, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 2, 3, 3, 3, 3, 3, 3, 6, 4, 4, 4, 4, 3, 3, 3, 3, 5, 7, 2, 3, 3, 3, 3, 3, 8, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 4, 4, 4, 4, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 2, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 6, 3, 3, 8, 10, 3, 4, 4, 1, 1, 1, 1, 1, 1, 1, 8, 9, 10, 7, 7, 1, 14, 18, 13, 18, 13, 10, 10, 16, 13, 18, 16, 13, 16, 18, 13, 22, 16, 16, 16, 14, 21, 16, 9, 14, 16, 9, 9, 14, 10, 10, 14, 12, 14, 19, 12, 11, 18, 13, 17, 15, 15, 15, 15, 16, 14, 13, 19, 18, 15, 19, 18, 12, 18, 12, 11, 20, 14, 15, 10, 17, 17, 16, 19, 20, 21, 15, 13, 16, 15, 15, 15, 1, 1, 3, 8, 7, 7, 8, 8, 8, 1, 6, 1, 1, 6, 3, 3, 4, 7, 3, 3, 5, 5, 4, 4, 4, 4, 4, 2, 7, 7, 8, 12, 3, 4, 5, 1, 3, 4, 4, 10, 4, 3, 3, 3, 8, 7, 7, 2, 2, 2, 2, 2, 2, 2, 2, 2, 12, 9, 20, 7, 5, 5, 5, 9, 13, 5, 5, 5, 5, 5, 3, 3, 3, 3, 16, 5, 5, 5, 13, 7, 8, 8, 11, 8, 7, 9, 7, 11, 12, 9, 9, 8, 8, 11, 10, 14, 7, 12, 10, 11, 13, 7, 9, 11, 17, 17, 14, 13, 7, 8, 7, 10, 10, 7, 16, 13, 7, 8, 17, 12, 9, 8, 6, 7, 10, 6, 6, 12, 6, 8, 10, 8, 8, 8, 6, 8, 6, 14, 6, 6, 6, 13, 6, 10, 6, 6, 7, 14, 8, 6, 6, 10, 11, 10, 9, 9, 7, 7, 6, 6, 6, 9, 9, 7, 9, 10, 9, 13, 12, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 8, 8, 6, 8, 9, 10, 9, 7, 10, 10, 8, 7, 8, 7, 10, 12, 9, 8, 10, 15, 8, 7, 8, 8, 7, 7, 15, 13, 7, 10, 9, 14, 18, 16, 7, 24, 7, 8, 10, 11, 16, 8, 14, 7, 9, 9, 9, 13, 19, 14, 15, 14, 11, 7, 13, 9, 10, 7, 13, 9, 10, 11, 12, 8, 9, 2, 3, 5, 8, 7, 4, 4, 15, 10, 5, 3, 3, 3, 3, 3, 5, 4, 4, 4, 2, 2, 2, 2, 2, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 12, 5, 3, 8, 10, 15, 6, 7, 2, 3, 2, 5, 5, 12, 2, 5, 5, 5, 5, 2, 2, 5, 5, 12, 9, 5, 2, 2, 9, 5, 5, 12, 12, 5, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 9, 12, 5, 8, 8, 9, 5, 5, 5, 8, 19, 7, 16, 15, 14, 9, 9, 9, 9, 7, 11, 11, 11, 7, 14, 10, 10, 5, 5, 5, 5, 5, 5, 5, 5, 5, 15, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9, 9, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 14, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 15, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 12, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9, 9, 12, 9, 9, 12, 12, 12, 15, 7, 11, 7, 14, 11, 18, 13, 8, 18, 15, 18, 12, 14, 12, 8, 8, 8, 8, 9, 9, 9, 12, 7, 10, 10, 8, 8, 12, 12, 12, 7, 12, 12, 9, 7, 7, 7, 7, 7, 8, 15, 12, 9, 10, 10, 7, 10, 10, 13, 11, 10, 9, 22, 11, 9, 8, 8, 8, 8, 8, 13, 18, 13, 9, 15, 19, 9, 7, 7, 10, 7, 7, 7, 11, 8, 13, 17, 7, 7, 10, 10, 10, 7, 20, 16, 7, 7, 7, 7, 7, 7, 11, 21, 12, 12, 13, 11, 14, 16, 8, 8, 13, 11, 7, 7, 13, 7, 7, 14, 15, 15, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 13, 10, 18, 6, 6, 6, 6, 6, 6, 6, 6, 6, 11, 8, 8, 12, 12, 11, 11, 8, 12, 9, 9, 9, 13, 13, 9, 9, 9, 9, 9, 9, 6, 10, 12, 6, 6, 6, 6, 17, 11, 7, 7, 7, 7, 14, 14, 12, 6, 7, 7, 6, 6, 15, 10, 13, 10, 6, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 13, 9, 9, 15, 13, 6, 12, 12, 6, 19, 11, 10, 7, 7, 16, 8, 19, 17, 9, 9, 9, 9, 9, 6, 6, 6, 10, 8, 16, 8, 6, 6, 9, 6, 6, 6, 6, 6, 6, 6, 6, 8, 8, 8, 6, 7, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 14, 6, 6, 6, 6, 20, 6, 9, 6, 14, 9, 9, 9, 6, 9, 8, 8, 12, 9, 8, 8, 8, 8, 7, 8, 12, 7, 8, 8, 8, 6, 8, 6, 6, 6, 6, 6, 6, 6, 9, 8, 8, 6, 6, 13, 9, 12, 13, 12, 14, 13, 12, 11, 11, 6, 8, 8, 8, 6, 13, 12, 11, 11, 12, 6, 11, 12, 11, 13, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 15, 6, 6, 6, 6, 6, 6, 6, 13, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 8, 8, 8, 8, 6, 18, 6, 12, 13, 13, 13, 9, 10, 15, 9, 12, 6, 6, 6, 6, 6, 6, 6, 6, 9, 15, 10, 9, 10, 13, 9, 19, 8, 18, 17, 10, 10, 8, 8, 6, 6, 6, 6, 6, 6, 10, 14, 8, 16, 16, 9, 8, 15, 8, 8, 10, 12, 14, 7, 7, 8, 8, 7, 7, 7, 7, 8, 13, 13, 11, 9, 9, 9, 12, 10, 17, 8, 11, 9, 7, 7, 14, 8, 14, 14, 7, 7, 7, 7, 7, 7, 14, 7, 7, 7, 7, 7, 10, 10, 8, 14, 7, 7, 7, 7, 8, 8, 8, 8, 8, 17, 9, 7, 15, 7, 8, 12, 7, 9, 14, 7, 7, 7, 9, 13, 8, 14, 7, 16, 18, 13, 15, 14, 12, 13, 10, 15, 9, 7, 7, 7, 10, 13, 15, 15, 9, 9, 9, 9, 19, 11, 7, 11, 11, 13, 8, 8, 8, 8, 7, 12, 19, 17, 9, 9, 13, 7, 7, 7, 9, 7, 7, 7, 12, 13, 15, 10, 8, 8, 14, 15, 12, 13, 13, 8, 12, 14, 7, 11, 7, 14, 15, 13, 12, 8, 8, 8, 8, 11, 13, 15, 15, 8, 13, 12, 8, 8, 8, 13, 10, 16, 14, 11, 8, 8, 12, 12, 9, 15, 15, 12, 12, 13, 8, 8, 9, 12, 13, 9, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 11, 12, 11, 7, 14, 7, 13, 13, 13, 12, 18, 16, 7, 12, 11, 10, 10, 15, 9, 9, 9, 21, 7, 7, 7, 11, 16, 8, 8, 11, 11, 7, 7, 7, 7, 7, 19, 7, 7, 7, 7, 7, 7, 7, 7, 7, 12, 8, 9, 12, 14, 11, 9, 9, 9, 22, 12, 3, 3, 4, 8, 8, 15, 4, 2, 2, 5, 5, 3, 3, 3, 3, 3, 3, 6, 6, 4, 4, 4, 12, 7, 10, 2, 3, 3, 3, 3, 3, 3, 3, 6, 7, 3, 7, 5, 14, 4, 4, 4, 7, 10, 4, 1, 3, 3, 6, 2, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 2, 2, 5, 3, 4, 2, 2, 2, 2, 2, 2, 2, 11, 5, 5, 5, 11, 5, 5, 3, 5, 5, 5, 5, 11, 14, 13, 9, 11, 9, 12, 8, 11, 11, 8, 11, 16, 9, 9, 7, 10, 9, 12, 8, 15, 6, 6, 7, 6, 6, 13, 10, 8, 11, 8, 6, 6, 6, 12, 16, 6, 11, 7, 8, 9, 18, 6, 6, 9, 4, 4, 6, 13, 6, 6, 6, 6, 8, 8, 9, 16, 7, 7, 14, 7, 8, 8, 8, 7, 7, 7, 7, 7, 7, 15, 13, 7, 10, 7, 7, 10, 12, 16, 15, 7, 9, 9, 14, 11, 11, 10, 9, 10, 8, 12, 7, 8, 7, 7, 10, 12, 7, 12, 8, 7, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 3, 3, 5, 5, 5, 10, 8, 7, 4, 4, 4, 4, 8, 7, 10, 9, 7, 9, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 3, 3, 3, 3, 3, 3, 3, 7, 4, 5, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 9, 8, 2, 2, 2, 8, 12, 7, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 8, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 7, 11, 9, 8, 8, 8, 7, 8, 9, 7, 7, 9, 7, 7, 7, 10, 7, 7, 10, 9, 10, 6, 6, 6, 6, 6, 6, 15, 7, 8, 9, 9, 8, 6, 6, 10, 9, 6, 8, 13, 9, 7, 6, 6, 6, 6, 6, 6, 12, 6, 6, 7, 6, 7, 6, 6, 6, 10, 10, 7, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 14, 6, 6, 7, 7, 9, 6, 6, 6, 6, 9, 9, 8, 9, 10, 9, 8, 9, 12, 7, 7, 7, 8, 7, 10, 12, 11, 9, 10, 7, 7, 7, 9, 10, 10, 8, 12, 9, 7, 7, 9, 8, 8, 8, 10, 7, 7, 8, 9, 9, 7, 7, 7, 8, 2, 4, 2, 4, 6, 3, 4, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 8, 6, 4, 7, 3, 3, 3, 3, 3, 3, 3, 12, 3, 3, 3, 3, 3, 3, 4, 4, 2, 3, 5, 3, 4, 7, 3, 3, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 4, 3, 3, 6, 4, 3, 4, 2, 2, 2, 5, 3, 3, 3, 3, 3, 5, 4, 4, 4, 4, 2, 7, 6, 8, 9, 2, 2, 2, 2, 3, 3, 3, 5, 7, 2, 3, 3, 8, 7, 7, 2, 2, 8, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 8, 8, 7, 7, 6, 10, 6, 9, 7, 11, 4, 6, 8, 8, 7, 8, 4, 2, 5, 5, 5, 5, 3, 3, 3, 11, 8, 9, 6, 6, 8, 7, 4, 4, 7, 6, 8, 7, 2, 2, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 7, 2, 2, 5, 3, 3, 2, 3, 3, 3, 3, 3, 3, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 12, 5, 5, 3, 3, 3, 5, 10, 12, 6, 15, 4, 6, 6, 7, 14, 9, 3, 3, 3, 3, 3, 8, 2, 2, 3, 5, 5, 5, 3, 3, 3, 3, 3, 3, 8, 8, 6, 8, 7, 5, 8, 4, 6, 11, 2, 2, 4, 7, 3, 3, 2, 9, 8, 8, 5, 5, 5, 3, 3, 3, 5, 5, 5, 9, 7, 7, 6, 6, 10, 6, 8, 8, 6, 8, 9, 7, 4, 4, 4, 4, 4, 7, 6, 6, 8, 7, 7, 10, 9, 9, 8, 11, 8, 7, 7, 3, 3, 3, 3, 3, 4, 4, 2, 3, 3, 3, 3, 3, 7, 6, 2, 5, 5, 11, 6, 7, 6, 4, 8, 9, 11, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 5, 3, 3, 3, 3, 3, 9, 9, 6, 4, 8, 7, 7, 5, 9, 8, 6, 2, 6, 8, 7, 8, 5, 5, 5, 5, 5, 3, 3, 3, 16, 8, 7, 7, 7, 8, 7, 7, 7, 7, 9, 6, 9, 6, 10, 7, 7, 7, 6, 10, 8, 9, 11, 11, 8, 4, 4, 10, 8, 8, 6, 9, 6, 11, 8, 8, 8, 15, 7, 8, 9, 5, 3, 3, 3, 3, 3, 5, 2, 2, 3, 8, 9, 10, 7, 3, 2, 2, 2, 2, 2, 2, 3, 6, 4, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 2, 3, 3, 3, 3, 3, 3, 3, 11, 5, 3, 3, 3, 3, 3, 3, 3, 3, 6, 7, 4, 4, 2, 3, 3, 3, 3, 3, 3, 3, 12, 7, 4, 12, 4, 6, 5, 4, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 11, 10, 6, 4, 6, 10, 8, 3, 3, 3, 3, 3, 3, 3, 3, 5, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 5, 3, 4, 4, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 10, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 7, 8, 8, 7, 13, 12, 10, 10, 8, 8, 7, 7, 9, 12, 11, 6, 6, 8, 8, 9, 7, 7, 7, 10, 15, 10, 4, 4, 4, 4, 4, 11, 8, 8, 9, 7, 9, 14, 14, 12, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 12, 5, 5, 11, 10, 7, 9, 3, 8, 7, 3, 15, 13, 11, 4, 4, 2, 2, 2, 19, 7, 5, 5, 3, 3, 3, 3, 3, 3, 3, 5, 22, 18, 6, 14, 17, 4, 4, 19, 16, 18, 2, 3, 3, 7, 2, 3, 2, 3, 3, 6, 4, 2, 3, 3, 2, 5, 3, 3, 3, 3, 3, 3, 3, 9, 9, 2, 3, 2, 2, 2, 3, 3, 3, 5, 7, 14, 7, 7, 12, 9, 13, 6, 11, 6, 10, 9, 7, 7, 8, 12, 12, 8, 8, 8, 10, 7, 7, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 5, 10, 7, 8, 11, 8, 12, 9, 4, 14, 7, 7, 9, 13, 2, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 1, 2, 2, 3, 3, 3, 3, 3, 3, 5, 2, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 8, 4, 4, 4, 3, 2, 3, 3, 3, 3, 5, 2, 2, 2, 2, 2, 2, 2, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 12, 9, 8, 8, 9, 8, 6, 17, 6, 6, 6, 8, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 4, 4, 8, 8, 9, 9, 9, 7, 7, 7, 7, 7, 7, 7, 9, 9, 9, 7, 8, 8, 8, 10, 7, 13, 10, 8, 9, 3, 3, 5, 3, 5, 3, 3, 3, 3, 3, 7, 7, 6, 6, 10, 13, 11, 11, 8, 8, 9, 8, 9, 9, 10, 10, 10, 11, 10, 10, 13, 13, 16, 15, 11, 12, 9, 9, 10, 9, 11, 10, 9, 9, 14, 7, 8, 3, 10, 7, 7, 3, 2, 2, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 7, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 11, 6, 6, 7, 4, 6, 2, 2, 3, 3, 3, 1, 3, 3, 3, 3, 3, 3, 6, 4, 4, 2, 2, 2, 3, 3, 3, 3, 4, 4, 6, 6, 6, 6, 5, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 9, 11, 6, 10, 9, 12, 7, 7, 11, 14, 9, 7, 12, 3, 3, 7, 12, 11, 12, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 11, 5, 5, 5, 5, 5, 5, 5, 5, 11, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 10, 3, 3, 3, 11, 3, 5, 9, 11, 8, 12, 14, 9, 7, 8, 7, 7, 11, 11, 7, 7, 10, 9, 8, 10, 9, 7, 7, 7, 7, 7, 7, 8, 8, 7, 11, 8, 8, 8, 7, 7, 10, 8, 7, 13, 12, 7, 17, 10, 8, 8, 11, 7, 11, 11, 14, 7, 11, 7, 8, 6, 9, 20, 8, 7, 9, 16, 7, 10, 6, 11, 10, 8, 9, 7, 16, 11, 11, 9, 8, 9, 8, 8, 8, 11, 8, 15, 8, 8, 9, 7, 8, 8, 11, 10, 7, 5, 7, 10, 10, 15, 7, 7, 7, 8, 7, 8, 8, 10, 11, 10, 10, 10, 11, 11, 7, 8, 6, 8, 8, 10, 6, 8, 6, 6, 7, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 6, 15, 6, 7, 11, 11, 7, 9, 10, 11, 13, 10, 6, 16, 8, 10, 12, 11, 6, 6, 6, 6, 6, 6, 6, 10, 6, 10, 7, 7, 7, 11, 7, 11, 6, 6, 6, 6, 6, 6, 17, 7, 7, 6, 6, 12, 22, 6, 6, 6, 6, 6, 8, 6, 6, 6, 6, 7, 6, 6, 5, 6, 6, 8, 11, 6, 9, 14, 11, 9, 11, 7, 7, 8, 6, 6, 6, 8, 10, 9, 6, 6, 6, 6, 9, 7, 6, 6, 6, 6, 6, 15, 6, 4, 4, 4, 6, 4, 17, 8, 11, 6, 6, 9, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 6, 6, 6, 6, 10, 6, 10, 6, 6, 6, 6, 12, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 9, 6, 6, 6, 6, 18, 6, 6, 6, 8, 9, 10, 7, 8, 9, 10, 11, 7, 13, 6, 8, 8, 6, 6, 14, 7, 7, 7, 7, 10, 7, 14, 9, 6, 6, 9, 15, 9, 7, 14, 6, 11, 14, 13, 7, 12, 8, 7, 7, 7, 7, 7, 12, 7, 10, 9, 16, 6, 8, 6, 5, 17, 6, 8, 10, 4, 6, 4, 10, 15, 17, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 4, 4, 11, 7, 4, 4, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 19, 17, 6, 10, 11, 6, 6, 6, 6, 18, 6, 6, 11, 4, 4, 4, 5, 6, 6, 6, 9, 5, 6, 4, 6, 6, 4, 6, 6, 6, 6, 10, 6, 6, 4, 6, 6, 10, 6, 10, 6, 6, 6, 6, 11, 6, 6, 10, 6, 6, 8, 6, 6, 6, 8, 6, 11, 4, 11, 9, 10, 9, 11, 4, 8, 4, 11, 12, 7, 9, 8, 6, 7, 7, 8, 12, 12, 11, 13, 10, 11, 7, 7, 7, 9, 7, 11, 10, 7, 7, 7, 16, 11, 10, 11, 17, 9, 9, 8, 8, 7, 7, 7, 9, 7, 7, 7, 14, 7, 13, 9, 11, 10, 14, 10, 10, 12, 11, 10, 7, 10, 5, 14, 8, 8, 8, 9, 7, 8, 7, 7, 9, 8, 7, 8, 7, 7, 7, 7, 7, 7, 7, 11, 8, 10, 8, 7, 8, 14, 11, 8, 9, 9, 9, 8, 24, 10, 10, 12, 7, 7, 15, 11, 8, 8, 12, 11, 8, 9, 9, 7, 8, 9, 10, 11, 10, 11, 7, 12, 7, 7, 11, 9, 8, 14, 13, 12, 8, 11, 10, 8, 8, 7, 7, 14, 9, 10, 8, 9, 11, 7, 14, 8, 8, 13, 8, 8, 12, 7, 10, 14, 14, 11, 9, 10, 9, 9, 7, 7, 11, 11, 13, 9, 13, 5, 5, 5, 7, 9, 5, 11, 12, 14, 8, 7, 7, 11, 10, 9, 7, 8, 8, 7, 10, 11, 11, 5, 5, 7, 5, 5, 5, 7, 7, 15, 7, 7, 8, 7, 15, 12, 12, 10, 7, 8, 7, 11, 7, 7, 7, 23, 11, 8, 8, 11, 10, 7, 8, 11, 7, 19, 7, 7, 6, 9, 9, 9, 11, 3, 4, 7, 8, 6, 6, 4, 10, 8, 2, 2]);
+const edgeChild = /*#__PURE__*/ new Uint16Array([0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 8, 9, 1, 0, 0, 0, 0, 0, 0, 0, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 1, 1, 1, 1, 1, 18, 1, 1, 1, 1, 1, 1, 8, 1, 8, 1, 8, 14, 1, 1, 1, 1, 8, 1, 8, 1, 1, 1, 1, 1, 15, 24, 1, 1, 1, 1, 1, 1, 1, 21, 1, 1, 1, 1, 1, 1, 22, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 23, 1, 1, 1, 17, 19, 1, 1, 1, 16, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 25, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 20, 1, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 27, 28, 29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 8, 8, 8, 8, 1, 36, 0, 0, 0, 1, 1, 1, 1, 39, 38, 1, 1, 1, 1, 1, 37, 1, 1, 1, 1, 41, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 43, 44, 0, 0, 0, 0, 8, 1, 1, 1, 8, 1, 1, 1, 47, 49, 49, 49, 47, 49, 47, 47, 48, 49, 47, 49, 47, 47, 47, 47, 47, 47, 49, 47, 47, 48, 47, 47, 47, 47, 49, 50, 50, 48, 49, 47, 47, 47, 47, 47, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 53, 55, 53, 53, 53, 55, 53, 54, 53, 56, 53, 54, 54, 53, 53, 53, 54, 56, 54, 56, 53, 54, 54, 8, 58, 58, 57, 59, 54, 56, 53, 53, 51, 52, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 63, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 70, 71, 8, 1, 1, 69, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 80, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 85, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 83, 86, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 84, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 8, 1, 1, 1, 1, 96, 1, 98, 1, 1, 1, 1, 1, 1, 1, 1, 101, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 104, 104, 1, 1, 8, 1, 107, 1, 1, 1, 1, 1, 1, 1, 105, 1, 106, 1, 108, 1, 1, 1, 1, 1, 109, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 117, 118, 1, 1, 1, 1, 1, 1, 120, 120, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 128, 129, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 129, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 129, 1, 1, 1, 1, 1, 1, 1, 1, 1, 133, 130, 132, 127, 1, 131, 1, 1, 121, 1, 1, 1, 1, 124, 1, 134, 1, 1, 1, 1, 1, 1, 126, 1, 1, 115, 116, 1, 8, 135, 113, 119, 1, 1, 8, 1, 1, 1, 114, 122, 1, 8, 8, 8, 125, 123, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 8, 8, 1, 1, 1, 1, 1, 8, 141, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 143, 1, 1, 1, 1, 1, 1, 1, 1, 144, 145, 8, 8, 142, 140, 49, 49, 147, 53, 53, 146, 149, 148, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 152, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 150, 0, 0, 0, 0, 1, 0, 151, 139, 1, 0, 1, 1, 8, 8, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 155, 154, 23, 1, 1, 8, 8, 1, 23, 8, 8, 1, 1, 1, 1, 1, 141, 1, 1, 159, 1, 1, 1, 1, 160, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 1, 143, 1, 1, 159, 1, 1, 1, 1, 160, 1, 1, 1, 141, 1, 1, 1, 159, 1, 164, 1, 1, 1, 160, 1, 1, 141, 1, 1, 1, 164, 1, 1, 1, 1, 1, 141, 1, 1, 1, 1, 1, 1, 1, 1, 141, 1, 1, 164, 1, 1, 164, 1, 1, 1, 1, 1, 1, 1, 170, 1, 1, 1, 159, 1, 1, 164, 1, 1, 1, 160, 1, 1, 170, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 143, 1, 1, 159, 1, 164, 1, 1, 1, 160, 1, 1, 141, 1, 1, 159, 1, 164, 1, 1, 1, 160, 1, 1, 141, 1, 1, 1, 1, 159, 1, 164, 1, 1, 1, 160, 1, 1, 1, 141, 1, 1, 159, 1, 1, 1, 1, 176, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 179, 1, 1, 170, 1, 1, 1, 1, 1, 159, 1, 1, 164, 1, 1, 1, 160, 1, 1, 170, 1, 1, 1, 1, 1, 159, 1, 1, 164, 1, 1, 1, 160, 1, 1, 170, 1, 1, 1, 1, 1, 164, 1, 1, 1, 1, 174, 166, 166, 8, 1, 8, 178, 1, 1, 1, 1, 1, 167, 167, 167, 161, 1, 1, 1, 165, 167, 171, 177, 1, 1, 1, 1, 165, 165, 1, 1, 163, 161, 174, 165, 169, 182, 173, 182, 1, 1, 180, 1, 173, 162, 165, 1, 1, 1, 1, 165, 1, 168, 1, 1, 1, 8, 1, 183, 1, 172, 1, 1, 1, 172, 171, 175, 181, 163, 174, 1, 1, 1, 1, 1, 1, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 186, 185, 185, 186, 185, 185, 185, 185, 187, 187, 185, 185, 186, 185, 186, 185, 185, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 189, 8, 1, 1, 8, 1, 8, 8, 8, 8, 1, 8, 8, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 203, 1, 205, 206, 204, 203, 203, 1, 1, 209, 1, 210, 208, 1, 8, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 221, 203, 203, 203, 203, 221, 1, 1, 1, 1, 224, 225, 223, 1, 1, 1, 1, 1, 1, 227, 227, 1, 1, 1, 227, 227, 229, 230, 228, 1, 232, 1, 1, 1, 1, 8, 238, 239, 240, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 207, 211, 1, 1, 1, 1, 158, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 235, 1, 1, 1, 9, 1, 1, 1, 1, 246, 1, 1, 243, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 194, 218, 1, 1, 1, 214, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 201, 1, 1, 1, 1, 1, 1, 1, 219, 1, 1, 1, 1, 234, 1, 1, 1, 1, 184, 1, 222, 1, 217, 1, 1, 1, 220, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 199, 1, 8, 1, 1, 1, 8, 1, 1, 1, 1, 202, 1, 1, 1, 216, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 248, 1, 1, 1, 1, 1, 192, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 233, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 191, 193, 1, 1, 1, 196, 8, 1, 1, 1, 1, 1, 1, 1, 237, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 195, 1, 1, 1, 1, 1, 1, 1, 242, 1, 1, 1, 200, 1, 1, 1, 215, 1, 193, 1, 231, 212, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 219, 1, 1, 1, 1, 198, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 188, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 213, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 244, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 245, 1, 1, 193, 1, 1, 1, 1, 197, 1, 1, 1, 213, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 236, 1, 1, 1, 190, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 226, 1, 1, 1, 8, 8, 1, 1, 1, 1, 1, 1, 1, 247, 1, 1, 241, 1, 1, 8, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 258, 0, 0, 0, 0, 0, 259, 0, 0, 0, 0, 0, 0, 1, 8, 1, 1, 1, 263, 1, 1, 1, 0, 264, 261, 262, 1, 1, 1, 1, 1, 1, 269, 1, 271, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 267, 1, 1, 1, 1, 1, 273, 1, 1, 8, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 272, 1, 1, 1, 8, 1, 1, 1, 1, 268, 1, 1, 1, 266, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 270, 1, 1, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 8, 1, 1, 1, 1, 8, 1, 1, 279, 1, 1, 14, 1, 1, 1, 8, 8, 276, 277, 1, 1, 1, 1, 278, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 281, 1, 1, 8, 17, 1, 1, 1, 1, 1, 1, 282, 1, 1, 1, 280, 8, 8, 1, 1, 1, 1, 1, 1, 1, 282, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 291, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 295, 295, 1, 0, 0, 0, 0, 0, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 185, 1, 300, 301, 1, 8, 1, 1, 1, 1, 8, 303, 1, 1, 302, 1, 1, 305, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 310, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 8, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 8, 0, 323, 0, 0, 324, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 340, 1, 1, 1, 1, 1, 1, 0, 0, 63, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 1, 0, 348, 0, 0, 0, 0, 0, 0, 0, 0, 0, 350, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 366, 366, 367, 366, 0, 1, 213, 1, 1, 14, 362, 1, 360, 0, 0, 0, 0, 0, 0, 0, 363, 1, 1, 368, 1, 1, 243, 1, 1, 1, 1, 361, 1, 1, 358, 1, 364, 1, 356, 1, 365, 1, 357, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 8, 359, 359, 1, 1, 1, 9, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 355, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 371, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 305, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 411, 411, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 403, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 379, 390, 1, 1, 378, 413, 1, 384, 1, 1, 376, 408, 1, 1, 394, 375, 380, 1, 1, 1, 387, 418, 396, 1, 1, 1, 1, 1, 1, 397, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 406, 410, 0, 0, 86, 1, 1, 0, 404, 381, 417, 382, 385, 392, 1, 407, 0, 1, 0, 86, 401, 399, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 420, 1, 1, 391, 1, 86, 1, 0, 1, 1, 1, 423, 1, 0, 0, 86, 398, 0, 1, 377, 1, 1, 1, 0, 1, 1, 400, 1, 0, 1, 1, 1, 0, 1, 425, 388, 1, 1, 0, 1, 0, 0, 416, 0, 1, 1, 1, 86, 409, 1, 1, 405, 402, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 383, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 415, 0, 86, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 419, 1, 1, 1, 0, 0, 422, 0, 0, 0, 1, 395, 1, 0, 86, 421, 1, 0, 0, 0, 0, 424, 1, 1, 0, 0, 1, 0, 1, 0, 393, 0, 389, 0, 1, 1, 1, 0, 1, 1, 0, 412, 386, 414, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 433, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 8, 1, 1, 1, 8, 441, 441, 1, 1, 1, 8, 8, 1, 441, 1, 1, 8, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 453, 1, 1, 0, 1, 1, 1, 1, 243, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 471, 471, 1, 1, 0, 0, 356, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 484, 1, 483, 1, 1, 1, 1, 1, 1, 1, 1, 1, 488, 1, 8, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 496, 1, 1, 1, 498, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 495, 1, 490, 1, 1, 1, 1, 477, 1, 1, 1, 1, 1, 1, 1, 1, 1, 491, 8, 1, 1, 1, 1, 497, 1, 1, 1, 492, 486, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 356, 1, 474, 1, 1, 8, 494, 1, 1, 356, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 479, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 497, 1, 1, 1, 1, 356, 1, 493, 1, 1, 1, 487, 481, 1, 1, 1, 1, 1, 482, 1, 499, 485, 1, 1, 1, 1, 1, 480, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 475, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 489, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 478, 1, 1, 1, 1, 1, 476, 1, 258, 500, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 8, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 506, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 8, 1, 71, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 510, 0, 510, 510, 510, 510, 510, 510, 510, 0, 510, 510, 510, 510, 510, 1, 510, 510, 510, 0, 510, 510, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 515, 514, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 519, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 512, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 513, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 521, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 510, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 518, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 511, 0, 0, 522, 517, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 516, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 510, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 511, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 510, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 520, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 532, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 237, 237, 1, 536, 1, 1, 1, 535, 1, 1, 1, 1, 1, 531, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 533, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 537, 1, 1, 534, 1, 1, 1, 1, 1, 1, 1, 1, 411, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 538, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 549, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 8, 1, 552, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 557, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1, 63, 1, 1, 8, 8, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 572, 1, 1, 1, 1, 1, 1, 1, 573, 1, 1, 1, 1, 1, 1, 1, 571, 1, 1, 1, 8, 1, 1, 575, 277, 1, 1, 1, 8, 8, 1, 1, 8, 1, 8, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 579, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 585, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 139, 1, 1, 8, 590, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 114, 1, 1, 1, 8, 1, 1, 1, 1, 8, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 595, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 151, 1, 1, 1, 266, 1, 1, 8, 34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 620, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 258, 1, 367, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 625, 1, 1, 1, 1, 0, 627, 0, 86, 0, 626, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 8, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 634, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 629, 629, 0, 633, 631, 629, 629, 629, 629, 629, 635, 629, 629, 639, 629, 629, 629, 629, 629, 629, 629, 629, 629, 629, 636, 633, 629, 629, 633, 629, 629, 629, 629, 629, 629, 629, 629, 629, 629, 629, 629, 629, 631, 629, 629, 629, 629, 629, 637, 629, 629, 629, 629, 629, 629, 0, 0, 0, 1, 638, 1, 1, 1, 632, 1, 1, 1, 1, 1, 630, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 643, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 652, 0, 0, 0, 0, 0, 1, 8, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 8, 1, 1, 8, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 103, 68, 320, 346, 452, 581, 0, 4, 72, 274, 293, 322, 347, 373, 427, 454, 0, 543, 565, 582, 645, 11, 0, 64, 95, 438, 450, 470, 623, 0, 541, 564, 578, 662, 0, 34, 6, 0, 505, 544, 650, 608, 74, 0, 7, 325, 294, 428, 507, 457, 584, 86, 646, 0, 624, 349, 459, 509, 11, 112, 328, 550, 6, 34, 0, 351, 86, 430, 86, 527, 12, 6, 138, 287, 313, 0, 663, 554, 0, 611, 0, 67, 6, 6, 290, 102, 2, 473, 439, 451, 644, 0, 6, 0, 6, 326, 110, 6, 609, 545, 586, 0, 508, 429, 311, 327, 10, 75, 111, 647, 589, 431, 352, 339, 460, 153, 78, 330, 593, 555, 649, 612, 374, 369, 523, 6, 79, 156, 13, 314, 288, 568, 594, 613, 560, 598, 618, 661, 40, 6, 299, 334, 372, 344, 256, 34, 574, 601, 256, 45, 254, 304, 335, 345, 447, 464, 525, 312, 0, 77, 610, 0, 444, 458, 338, 86, 286, 86, 0, 628, 592, 548, 332, 462, 86, 432, 426, 0, 0, 0, 11, 603, 619, 255, 0, 465, 448, 577, 562, 621, 665, 92, 256, 46, 336, 436, 466, 617, 0, 556, 333, 315, 86, 253, 87, 31, 429, 34, 6, 434, 370, 343, 654, 640, 570, 597, 559, 0, 297, 88, 34, 446, 463, 0, 34, 467, 0, 257, 641, 563, 11, 449, 468, 256, 287, 93, 260, 642, 622, 605, 526, 469, 437, 289, 265, 94, 62, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 670, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 455, 0, 0, 0, 0, 0, 0, 0, 0, 89, 653, 136, 0, 0, 551, 596, 0, 0, 0, 0, 0, 0, 0, 30, 0, 599, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 455, 0, 0, 0, 0, 547, 0, 296, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 285, 0, 0, 0, 0, 0, 0, 0, 667, 0, 0, 0, 0, 0, 666, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 435, 0, 0, 0, 528, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0, 0, 0, 0, 539, 0, 0, 0, 0, 0, 0, 445, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 249, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 561, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 540, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 308, 321, 0, 0, 0, 0, 0, 576, 317, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 558, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 501, 0, 0, 0, 354, 0, 0, 0, 0, 81, 0, 292, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0, 0, 616, 0, 0, 0, 0, 648, 567, 0, 0, 0, 0, 283, 0, 0, 0, 0, 0, 0, 503, 0, 0, 524, 0, 0, 0, 0, 0, 65, 0, 0, 0, 306, 61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 82, 0, 0, 0, 0, 0, 0, 0, 285, 0, 0, 0, 0, 0, 319, 660, 0, 76, 0, 0, 0, 0, 0, 0, 0, 0, 0, 669, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 157, 0, 318, 0, 0, 0, 0, 0, 0, 615, 0, 0, 0, 0, 0, 0, 569, 0, 0, 0, 0, 0, 0, 0, 0, 0, 614, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 66, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 251, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 91, 0, 546, 0, 0, 0, 0, 0, 602, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 91, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 530, 0, 529, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 298, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 502, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 329, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 583, 0, 0, 0, 0, 0, 0, 0, 0, 337, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 73, 275, 0, 0, 0, 0, 0, 0, 0, 0, 0, 91, 0, 656, 0, 0, 600, 0, 0, 0, 0, 0, 0, 0, 0, 0, 284, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 659, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 566, 0, 0, 0, 91, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 316, 0, 542, 0, 664, 0, 0, 472, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 443, 0, 0, 0, 591, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0, 0, 0, 0, 33, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 331, 0, 0, 0, 252, 0, 0, 0, 0, 0, 0, 606, 0, 0, 0, 0, 137, 0, 0, 0, 0, 0, 607, 0, 0, 0, 0, 0, 0, 0, 455, 461, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 440, 0, 353, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 309, 0, 0, 341, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 580, 0, 0, 0, 456, 0, 0, 442, 0, 0, 0, 0, 0, 0, 651, 0, 0, 0, 587, 0, 0, 97, 0, 588, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 553, 504, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 307, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 455, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 658, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 657, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 668, 0, 0, 0, 0, 0, 604, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 342, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 655, 0, 0, 250, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 673, 673, 673, 673, 673, 673, 673, 672, 674]);
+const labelText = "orgmilcomschnetedugovdrrformsfeedbackofficialaccoorgmilschnetgovmagazinemediaunioncargopilotgroupcaarespressworksaerodromeworkinggroupair-traffic-controlaircraftaccident-preventioneducatormarketplaceambulanceinsurancecateringairportrepbodyenginesoftwaremodellingair-surveillanceconsultingchartertrainermaintenanceservicesdesignflightskydivingfreightassociationstudentgroundhandlingdgcafuelclubtaxicrewshowballooningexpresstraderbrokerauthoragentsairtrafficjournalistsafetyconsultantmicrolightaccident-investigationparachutingequipmentproductionfederationrecreationscientistnavigationengineertradingglidingleasingresearchpassenger-associationentertainmentparaglidinghangglidingaerobaticrotorcraftemergencycertificationgovernmentaeroclubexchangelogisticschampionshiphomebuiltcouncilconferencecontrolairlinecivilaviationjournalorgcomnetedugovcoorgcomnomnetobj*appsofforgcomnetuwukiloappsrelumesiteairoappdevsframerorgmilcomnetedugovcoradio2naorgcomnetcommuneedogpbcoitgvorgedugovspreviewfrontendrelayononstagingauthcloudsandboxupid*mtls*privatelinktypedreamdeveloperbravemochawindsurfaivenmirenupsunwnextbegetngrokclerkwale2bwebcsbrunsoftrputercrbtsflutterflowcloudzyrospawnbasesliplanemodelencelambforgeshiptodaymagicpatternsnetlifyhostneyondigitaloceanrailwayhostedclaudepymaiahasurabotdashretoolvercelgithubluyanigadgetreplitcloudflaretelebitedgecomputeevervaultexponyatnoopstrwencrpplxzeaburwasmerframerzeropsaiwebinfrarocketpreviewmythexconvexmedusajsspritesagilevibesonherculeseasypanelstreamlitglideossnowflakefastedgemesserliloginlinehackclubcodepennorthflankbase44corespeedstaticrunngrok-freeblacktopsclerkstagelovableon-fleek*us-west-3ap-south-2us-central-2us-central-1eu-central-1ap-south-1us-west-2us-east-2eu-north-1ap-north-1us-west-1us-east-1*rcloudintsegorgmilcomgobbetnetintedugovturmusicasenasamutualcoopv6dnsip6uriurnin-addre164homeirisgovdixdaemoncloudnssthwien*inexexkunden4accogvormymyspreadshop4lima2ixortsinfofuturecmsfuturehosting12hpprivfuturemailinglima-cityfunkfeuer123webseitednshomemelmyspreadshopcloudletswasantqldvicactnswtascatholicwasaqldvictasidwasantozqldorgcomvicasnactnetedugovnswtasconfcomairflowlambda-urltransfer-webapptransfer-webappairflowtransfer-webapptransfer-webapp-fipstransfer-webappeu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1mx-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2ap-east-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5us-gov-west-1us-gov-east-1ap-southeast-6ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1privatenotebookstudiolabelingnotebookstudionotebooknotebook-fipslabelingnotebookstudionotebook-fipsnotebookstudio-fipsnotebook-fipsnotebookstudionotebook-fipsnotebookstudioeu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1us-west-2eu-west-2us-east-2eu-north-1ap-southeast-2ap-northeast-2experimentsus-gov-west-1us-gov-east-1ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1onrepostsagemakercopporgmilcompronetintedugovbiznameinfoshoprsorgmilcomnetedugovbrendlyresolvenzauscotvstoreorgcomnetedugovbizinfoidacaicoittvorgmilcomschnetedugovinfocloudezproxysiteacmymyspreadshopkuleuvenwebhostingtransurl123websitecloudnsinterhostsolutionsddns5476103298edgfacbmlonihkjutwvqpsryxzbarsycoororgcomedumyftpno-iporxcloud-ipfor-somemmafanfor-morewebhopselfipjozidyndnscloudnsdscloudfor-thefor-betteractivetrailcoeconorestooteorgcomeconeteduassurmoneyafricaarchitectesrestaurantloisirstourismavocatsinfoagrounivcoorgcomnetedugoviatvdeportesaludtksatorgmilcomwebgobnetinteducienciaboliviarevistacooperativaempresanombreindustriamusicapatriamedicinademocraciapoliticapuebloindigenaplurinacionalarteblogwikiinfoagrotransportenoticiasprofesionalacademiaeconomiaecologiamovimientotecnologianaturalpagesappsgroksailsimplesitecepesebamapadfmgalampbacscpirngorotomtrjspaprrprrsesmscepesebamapadfmgalampbacscpirngorotomtrjspaprrprrsesms*biaamfmtcmptvfeirasampajampanatalbelemananiradiog12medindfndbmdtrdthepoaggfjdfdefinfenflegsegongengcngorgzlgslglogppgmillelqslcimcomnomadmjabimbbibbsbabcrectecsjcetcpscpvhudieticriapipsiecnbiorioecogeoteoodoproatoartfstmatvetdetbetnetcntnotfotgrueduajuespappreptmpemparqsrvadvdevgovntrturagrjorfarjusmusdesvixxyzcozfozslzbhzmaringasantamariacampinagrandegoianiasorocabafloripasaobernardocuritibaboavistarecifeaparecidasaogoncasalvadorcuiabamorenamacapalondrinacontagemsocialfortalmaceioleilaoosascoriobranconiteroi9guacutcheblogflogvlogwikitaxicoopmanauspalmascaxiasjoinvillebaruericampinassantoandreribeiraoriopretoweorgcomnetedugovv0windsurfshiptodaycloudsitecomeaccoagricorgnetgovshopofmilcomgovmediatechzacoorgcomnetedugsjgovmydnspenfnlabnbmbgcbcqconcontnuyksknsmyspreadshopno-ipawdevboxbarsyonidatemfuinabusavinstanceseceuguukussryzespawnpvfloccsxcloud-ipmyphotosfantasyleaguetwmailcleverappsscrappingccwucloudnsftpaccessgame-serverccgovobjectsrmalpgcust*svcalp1aeappenginermalpgmyspreadshop4lima2ixsquare7cloudscale123websitefirenet12hpflowgotdnslinkyard-cloudcloudnslima-citydnskingobjectstorageedaccogooruskzorgcomnetinteduxyzaéroportxn--aroport-byaassogouvcomilgobgovcloudnses-1eu-west-1us-east-1euvipit1eurarubait1s3lbwebsites3websiteru-spbru-mskelasticcsrunstnukukcaukusnl-ams-1fr-par-1fr-par-2functionsnodess3ddlwhmrdbfnck8sifrs3-websitecockpitscblmgdbdtwhkafkpubprivs3ddlwhmrdbk8sifrs3-websitecockpitscblmgdbdtwhkafks3ddlrdbk8sifrs3-websitecockpitscblmgdbdtwhkafkk8sscalebookpl-wawfr-parnl-amsbaremetalsmartlabelinginstancesdechk2kuleuvenlaravelvoorloperurownoxazapscwhstgrvaporonline-serverobservablehqelementorantagonistreclaimhostneyjoteluluencowayjelasticmatlabmagentositetrendhostingaxarnetjenv-arubajelejotehostravendbemergenttrafficplexconvexkeliwebserveboltbegetcdnstaticson-rancherprimetelonstackitunison-servicesdnshomeinfusion-ailinkyardbarsyjelecloudnscocomnetgovmycn-northwest-1cn-north-1s3s3-accesspoints3-websites3s3-accesspointrdsdualstacks3-deprecatedemrappui-prods3-websiteemrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apis3s3-accesspoints3s3-accesspointrdsdualstackemrappui-prods3-websiteemrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apicn-northwest-1cn-north-1cn-northwest-1ebcomputeelbcn-north-1airflowcn-northwest-1cn-north-1oncn-northwest-1cn-north-1amazonawssagemakeramazonwebservicesdirectasgdsdhehahljlnmhbacscahqhshhihnlnynsnmofjbjzjxjtjhkcqtwgsjssxnxjxgxxzgz網絡网络公司orgmilcomnetedugovxn--55qx5dcanva-appsxn--io0a7iquickconnectcanvasitekhsjxn--od0algcanva-codemyqnapcloudsrvrlessclustersrealtimestorageleadpagescarrdcrdorgmilcomnomnetedugovhidnssupabaserdpareplmypiumsoxmitotaplpagesfirewalledreplitowodevwebview-assetsvfswebview-assetss3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apicloud9eu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1s3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apicloud9consent-portals3s3-accesspointdualstackanalytics-gatewayemrappui-prods3-websiteaws-cloud9emrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstackemrappui-prods3-websiteemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apis3s3-accesspointdualstackemrappui-prods3-websiteemrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apis3s3-accesspointdualstacks3-deprecateds3-websitebedrock-agentcores3-object-lambdaexecute-apibedrock-agentcores3s3-accesspoints3-websites3-accesspoint-fipss3-fipss3s3-accesspointdualstackemrappui-prods3-websites3-accesspoint-fipsaws-cloud9s3-fipsemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstackemrappui-prods3-websites3-accesspoint-fipss3-fipsemrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apis3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstacks3-deprecatedanalytics-gatewayemrappui-prods3-websiteaws-cloud9emrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9vfss3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apicloud9eu-west-3ap-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1mx-central-1me-central-1ca-central-1il-central-1ap-northeast-1us-northeast-1ap-southeast-1me-south-1af-south-1ap-south-1ap-southeast-7us-west-2eu-west-2ap-east-2us-east-2ap-southeast-2ap-northeast-2ap-southeast-5us-gov-west-1us-gov-east-1ap-southeast-6ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1mrapaccesspoints3s3-accesspointdualstacks3-deprecatedanalytics-gatewayemrappui-prods3-websites3-accesspoint-fipsaws-cloud9s3-fipsemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstacks3-deprecatedanalytics-gatewayemrappui-prods3-websites3-accesspoint-fipsaws-cloud9s3-fipsemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstackemrappui-prods3-websites3-accesspoint-fipss3-fipsemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apis3eu-west-3ap-south-2eu-south-2computes3-ap-northeast-2elbrdss3-ap-east-1s3-sa-east-1s3-us-gov-west-1s3-eu-central-1s3-ca-central-1eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3s3-website-us-west-2s3-website-eu-west-1s3-external-1eu-central-1me-central-1ca-central-1il-central-1s3-us-west-1s3-eu-west-1s3-website-sa-east-1s3-website-ap-southeast-2ap-northeast-1ap-southeast-1s3-us-west-2s3-eu-west-2me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2us-east-2s3-website-ap-southeast-1s3-1s3-globals3-ap-northeast-3eu-north-1airflowap-southeast-2s3-us-gov-east-1s3-fips-us-gov-east-1s3-me-south-1s3-ap-south-1ap-northeast-2s3-website-us-west-1ap-southeast-5s3-eu-north-1s3-ap-southeast-1s3-website-us-gov-west-1compute-1s3-eu-west-3us-gov-west-1s3-website-ap-northeast-1us-gov-east-1s3-fips-us-gov-west-1s3-website-us-east-1s3-ap-southeast-2ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1s3-us-east-2s3-ap-northeast-1authauthauth-fipsauth-fipseu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1mx-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2ap-east-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5us-gov-west-1us-gov-east-1ap-southeast-6ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1eu-west-3eu-south-2ap-southeast-3eu-central-1ca-central-1ap-northeast-1ap-southeast-1ap-south-1us-west-2eu-west-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5eu-west-1us-east-1ap-east-1sa-east-1csrsites*sharedframeservicesbuilderstg-builderdev-builder*ociocpocsazuregcpawsdemoinstanceeu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5us-gov-west-1us-gov-east-1ap-southeast-6ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1previeweu-4us-4us-1eu-1us-2eu-2us-3eu-3s3-websitekrkrobjectprivateobjectkrkrskrkrsobjectkrprivateobjectkr-privatecomputepaasrag-cloudrag-cloud-chjcloudjcloud-ver-jpcdemonodebalancermembersipeuxvsoncillaocelotonzayalilynxsphinxfentigercustomercaracalsgkrobjectstoragedesgkrusobjectkrkr-naverkr-naver-devkrprivatewebsiteobjectkr-naverkr-privatekr-naver-devjpjpkrjp4jp5s3-website-jpjpkrjp4jp5objectprivateobjecto365cloudstaticxendevapp001testcode-builder-stgplatformmediasiteprojedrydpagesstagingjsx0desazacncoitrueu4uhkukgrbrushatenadiarymyspreadshopfrom-flfrom-wvwebspace-hosttheworkpchatenablogcursorusercontentservesarcasmapplinzisakuratanwixsitefin-ncloudstoragegov-ncloudstorageappchizigiizeis-into-carsdnsiskinkyadobeaemcloudis-a-therapistpgfogmyvncdojinis-an-actress1kappfldrvkozowqa2jpnmexprgmrfirewall-gatewaydynnscafjsfbsbxooguyfrom-gawoltlab-demois-a-anarchistwiardwebteaches-yogadattowebtb-hostinglive-websiteservegamegotpantheonfrom-nhsubsc-payfrom-ohvipsinaappfrom-cadyndns-officeztna-dingtalkhomelinuxfrom-mahercules-appservebbsstreakusercontentfrom-okfrom-wyfastly-terrariumis-a-llamaqualyhqportalserveexchangeon-vaporvivenushopciscofreakgrayjayleaguesmetaaiusercontentfrom-iais-a-libertariansaves-the-whalestaveusercontentyolasiteoperaunitepoint2thisis-a-catererclaudeusercontentlinodeusercontentfrom-vagithubusercontentsells-for-lesshosteurcanva-appsplaystation-cloudddnsfreefrom-pafrom-prfrom-waddnskingoutsystemscloudhotelwithflightmydattois-a-nascarfanmydbserverminiserverdamnserverservehumouris-a-playerfrom-nvfrom-nmemergentagentgentappsamplifyappfrom-kyis-an-accountantnfshostserveircfrom-akpythonanywherestackhero-networkpostman-echolikescandydyndns-mailobservableusercontentserveftpfreeboxosfrom-utcdn77-storageamazonawsneat-urlnclouddyndns-serverlinodeis-a-teacherfrom-vtgleezemythic-beastsus1-pleniteu1-plenitla1-plenitpaywhirlservecounterstrikejdevcloudhealth-carereformis-into-animegoogleapisis-a-painterafricaisa-hockeynutatmetais-an-actora2hostedis-a-democratdatadetectest-le-patrondigitaloceanspacesonhomemadeis-a-designeris-a-hunterlinodeobjectstemp-dnsissmarterthanyoufrom-arsimplesiteevennodetownnews-stagingis-a-liberalgooglecodejelasticservemp3qualyhqpartnerdyndns-free1cooldnsest-a-la-masiondrayddnsdynuddnsfrom-orfrom-miis-a-bloggerfrom-himydobisscanvacodeis-an-engineerest-a-la-maisonupsunappfreshasitedevinappswafflecellmyasustorwpenginepoweredfrom-ctservep2psame-appmyshopblocksthingdustdataaspirethemeslikes-piediscordsezis-with-thebandlpusercontentis-leetshopitsite3utilitiesis-a-personaltrainersinaappladeskis-a-cheflogoipselfipbase44-sandboxnospamproxyalibabacloudcsmesswithdnsphronusercontentauthgearappsiamallamawithgooglelutrausercontentmochausercontentframercanvasmytabitdyndns-homew-credentialless-staticblitzcpserverdiscordsaysis-a-nurseappspotatlassian-isolated-3premotewdfrom-mtwixstudiocode0emm180rmyactivedirectoryawsappsmytuleapdnsabrpolyspaceqbuserrenderbuiltwithdarkboutirgotdnsabrdnsdopaascanva-hosted-embedawsglobalacceleratorhomesecuritypcmyiphostditchyouripclever-clouddyndns-ipon-aptibleis-a-musicianhosted-by-filessecuritytacticsappspaceusercontenthomeunixstrapiappsame-previewcf-ipfsmycloudnaselasticbeanstalkis-certifieddontexistkasserverik-serverdrive-platformatlassian-3pfirebaseappncpstorageherokuappawsapprunnerbarsycenteris-a-cubicle-slaveservehttpmyshopifyis-a-guruquicksytessiiitesorsitesmagicpatternsappis-a-cpameteorappfrom-wiis-a-rockstarbumbleshrimpdattolocaldatabricksappsreadthedocs-hostedfrom-rifamilydsdyndns-picsmyoxypagesplesknsbplaceddnsaliasdynaliasdyndns-remotedoomdnsip-ddnsblogdnsis-a-doctorroutingthecloudamazoncognitobarsyonlinedsmynasddnsgurucloudflare-ipfsdeus-canvasfrom-idsmushcdnpagespeedmobilizergcorecdndyndns-at-homeunusualpersonhosted-by-previderis-a-republicandyn-o-saurstreamlitappworkisboringonthewificprapidqualifioappis-uberleetis-slickgetmyipwpdevcloudtypeformdyndns-at-workgentlentapismynascloudw-corp-staticblitzfrom-ingeekgalaxyservebeerfrom-mdonrenderspace-to-rentaivencloudappspacehostedwafaicloudcodespotblogspotatlassian-3p-us-gov-modfrom-ndfrom-msis-a-techieis-a-studentcustomer-ociis-a-photographerdurumisfrom-ksmassivegriddyndns-wikiis-an-entertaineris-a-hard-workermysecuritycameraprairielearn-user-contentfrom-mnrackmazedyndns-blogis-a-bulls-fanwritesthisblogfreemyipsimple-urlfrom-sdninjaneer-sitesreservdauthgear-stagingest-mon-blogueuris-into-gamesrice-labsxtooldevicesakurawebis-an-anarchistoraclecloudappsdyndns-worksells-for-urhcloudfrom-dcfastvps-serverwpmucdnis-a-geekscrysecfrom-txis-into-cartoonsmodelscapetrycloudflarelocaltonetstreak-linkbalena-devicesfrom-njforgeblocksfreebox-oswebadorsitefrom-ncdoesntexisthobby-sitestreaklinkshomesecuritymacshipstaticownprovidertuleap-partnersdattorelaywphostedmailservequakeis-a-socialistservehalflifepivohostingdynuhostingquipelementsw-staticblitzdyndns-webfrom-deproject-studyis-not-certifiedhercules-devis-a-financialadvisoramazonlightsailservepicsis-a-greenloseyouripfrom-ilwithyoutubemwcloudnonprodwiredbladehostingdnsdojofrom-tnpixolinomyqnapcloudncloudstorageis-an-artisthostedpiis-a-landscaperauiusercontentoaiusercontenton-forgeis-a-conservativedreamhostersnet-freaksapps-1and1is-goneencoreapiwordsmithmcpcontentfastly-edgefrom-nesalesforcefrom-scdeployagentoraclegovcloudappsfrom-alis-a-lawyercechirevultrobjectsstufftoreadisa-geekddnsgeeklovableprojecttry-snowplowfrom-moblogsyteis-a-bookkeepernogmyforumravendbmyboxdeelementoredsaacficogoorinforgcomgobnatneteduidstoreorgcomnetintedudevnomepublorgcomneteduathgovtestscalculatorspaynowinfoquizzesresearchedcloudnsfunnelsassessmentsjscaleforcetmacltdorgmilcompronetgovbizpresseklogesrsccloudcustomfltusrcloude4corealmgovmunicontentproxy9metacentrumdyndyndyndnsdynpagespages-researchitionoccustomercomymyspreadshopipv64diskussionsbereich4limacomrubgov2ixfirewall-gatewayddnssspdnsbarsykeymachinesquare7myhome-serverspeedpartnercommunity-proschuldockxenonconnectgünstigliefernbwcloud-os-instancedyndnssecmy-routerxn--gnstigliefern-wobin-butterl-o-g-i-nisteingeekin-dslin-berlinin-brbfuettertdasnetzleitungsenin-vpnlcube-serverdyn-ip24logoipdyn-berlinruhr-uni-bochum12hpgoipsrvdnsfruskygit-repossvn-reposinternet-dnsgünstigbestellenhome-webserverxn--gnstigbestellen-zvbbplacedheimdnscosidnswebspaceconfiglima-citydyndns1istmeinvirtualuserschulplattformmy-gatewayddnsseclebtimnetztest-iservmein-iservvirtual-userhome64iservschuletaifun-dnstraeumtgeradeschulserverdynamisches-dns123webseitednshomehs-heilbronndnsupdaterbssgraphicdwadpdwdaepeweaawapaafpfwfabwbpbacwcpcciwebuserapiobjectssites*teamst3r2lpuncldabymebravepanelngrokiservstglclcrmerpflypagesbarsyvivenushoplocalcertlocalplayerbearbloggatewaydeno-stagingis-not-ais-a-goodbotdashvercelmocha-sandboxplatter-appreplitgithubpreviewworkersinbrowserevervaultis-ahrsndenoxmitmodxmyaddrstorageapipayloadgrebedocruncontainersreliantlabsstgstagelclstageloginlineis-a-fullstackcodepenreliantpreviewngrok-freeis-coolpagelemonstoragewebharemediatechlibp2pdiscoursecomyspreadshopstoreregbiz123hjemmesidefirmcoorgcomnetedugovsldorgmilcomwebgobartnetedugovtmorgpolcomsocartnetedugovassoagrondiscoodontk12medcuegyecpaabgengorgmilgalsaltulcomadmesmgobpubdocmonfindgnriouioproartlatvetnetfotedulojgovntrturibrbarxxxofficialbasechefprofmktgpsictechinfoarqtcontdentrrpppsiqgit-pagesritmedfieorgcomlibprieduaipgovriikmeactvsportorgmilcomscieunnetedugovnameinfopintouchtawktotawkmyspreadshoporgcomnomgobedu123miwebcomputeorgcomnetedugovbiznameinfocognito-idptransfer-webappeusc-de-east-1onjelasticnxaspdnsbarsydirectwpdeuxfleurstransurldogadoprvwcloudnsamazonwebservicesdnshomeuserpartycokoobinmkmspaceviewfidymyspreadshopalandkapsiikixn--hkkinen-5wacloudplatformhäkkinen123kotisivuidacorgmilcompronetedugovbiznameinforadioorgcomneteduusercocomexperts-comptablestmmyspreadshopgretaprdcomnomynhccifbxoshuissier-justicenotairesaeroportfreeboxoson-webavocatassoportgouvkdnschirurgiens-dentistes-en-franceavouesfbx-os123sitewebveterinairechirurgiens-dentistespharmacienchambagrimedecinfreebox-osdediboxgoupilexportmszicpyicpvicppleysheezypagesedugovcnpyorgcomcybllcpvtnetedugovtnxonlineschoolddnsdaemond6atcopanelorgnetplybotdashstackitkaasorgmilcomnetedugovbizmodltdorgcomedugovcoorgcomneteduappwriteacorgcomnetedugovcloudtranslateusercontentorgcomnetedumobiassoorgcomnetedugovbarsysimplesiteindorgmilcomgobneteduorgcomwebnetedugovguaminfonxhra教育敎育網絡网絡组織組織网络網络组织組织公司政府個人个人箇人ltdorgcomincneteduidvgovxn--uc0ay4axn--55qx5dxn--mk0axixn--io0a7ixn--uc0atvxn--zf0avxxn--lcvr32dxn--od0algxn--wcvs22dxn--gmqw5axn--od0aq3bxn--mxtq1mxn--ciqpnxn--tn0agxn--gmq050iorgmilcomgobnetedufngocdnappvoatixportiservwp2tempurlfreesitewpmudevmyfastgadgetcloudaccessjeleambahalfboltfastvpsemergenteasypanelopencraftizcombrendlynamefromrtpersoadultmedorgpolrelcomproartnetedufirminfoassoshopcoopgouvtmcomediahotelforumvideosportorgsexagrargameslakaseroticaerotikatozsdereklamcasino2000filmsuliinfoboltshopprivnewsszexcityutazasjogaszkonyveloingatlaneacaicogoormyᬩᬮᬶmilwebschnetkopbizzonedesaponpesxn--9tfkymyspreadshopgovmytabittabitorderravpageaccok12idforgnetgovmuniltdplcaccotttvorgcomnetmeca6g5gpgamubacaicniocoukuptverdruscsdelhiindorgmilcomwebnicfingenpronetintedugovresbizbiharbarsyinternetbusinessschooltravelsupabasealumnigujaratfirminfoaeropostbankcoopindevscloudnsno-ipbarsybarrell-of-knowledgebarrel-of-knowledgensupdategroks-thisdnsupdatefor-ourknowsitalldvrcammittwalddynamic-dnsv-infowebhopselfipdyndnshere-for-moreilovecollegemayfirstforumzcloudnsmittwaldservertypo3servergroks-theeusekd1cdndyndnsidrawsainaueuapjpusstagemocksysdevicesclientcustreservdcustdevdisrecprodtestingcowzbeebyteutwenteboxfusebravepstmndedynngrokorgmilcomnomnetedugovqcxqzzbarsythingdustmailerpagemo-siemensrb-hostingfh-muenstergitbookbluebitecloudbeesusercontentnodeartterramindkiloappsforgerockdarklangresinstagingapigeebubbleb-datascryptedhypernodedappnodepantheonsitegitlabgithubkeeneticvirtualservercleverappshostyhostingon-rioedugitticketstelebitwixstudioon-k3sicp0icp12038jeleqotolairbubbleappsmyaddrstolosmyrdbxwebflowdrive-platformbeagleboardhasura-applolipopdefinimavaporcloudmusicianwebflowtestazurecontainerresindevicereadthedocsloginlineeditorxmoonscalesandcatsbasicserversubscribepagewebthingsbrowsersafetymarkbeebyteappbitbucketidaccovistablogorgschnetgovxn--mgba3a4f16axn--mgba3a4fraarvanedgeايرانایرانjclaspeziapdudcefegelemeperetevebacanatavaparasabgagfgogrgpgalclblimfmrmcbmbvbfclcmcvcrcpcchlimifibicivipirisimncnbnanenrnpntnnolomobocoaogorosopotoptvtatctbtmtltotpusulunutpspapaqsvpvvvtvavvrtrsrprgrfrcrbrarorkrvstsssbscsmsispzczbzbozen-suedtirolmyspreadshopxn--bulsan-sdtirol-nsbxn--valledaoste-ebbtrentinoaltoadigetrentin-sued-tirolxn--forlcesena-c8axn--forl-cesena-fcbxn--bozen-sdtirol-2obtriestetrentinsuedtiroltrentino-s-tirollecceudineaostesienaparmaluccapaviagenoapaduaaostamonzaabruzzoternirietiturinmilanbozenlaziofermoleccocuneonuoropratola-speziavdataaligfvgpugmolcalcamlomumbsicpmnvenvaoedugovabrsarmaremrbastoslazibxosfirenzetrentinosüdtirolval-d-aostavalle-aostamessinacremonaravennatoscanatrentin-suedtirolbolognacalabriaurbinopesarofriuli-v-giuliaogliastraxn--valle-aoste-ebblaquilaandriatranibarlettasyncloudxn--valle-d-aoste-ehbaostavalleyvalled-aostatrentino-alto-adigevallee-d-aostexn--balsan-sdtirol-nsbpistoiasicilialucaniacataniaiserniaperugiabresciaveneziagorizialiguriaimperiabulsan-suedtirolbalsan-suedtirolbarlettatraniandriaxn--trentino-sdtirol-szbforlì-cesenatuscanyvallée-d-aostemantovavallée-aostecasertapiemontevalleaostaval-daostafriulivgiuliatrevisoforli-cesenavalléedaosteferrarapescaravald-aostatrentino-altoadigefriuli-vegiuliavallee-aostecarboniaiglesiastarantomediocampidanovalleedaostetrentinosud-tirolcampobassotrentinsüd-tiroltrentinosüd-tirolmonzabrianzatrentino-südtirolxn--trentino-sd-tirol-c3bpotenzacosenzavicenzaemiliaromagnavenicefrosinonemarchepordenonetrentinosued-tirolvaresemolisevalléeaostefriuli-veneziagiuliabasilicatalatinaanconasavonaveronamodenabiellabolzano-altoadigepugliafoggiaumbriatrentino-stirolgenovapadovamateranovararagusapiacenzatrentinostirolvalleeaostetempio-olbiasudsardegnatrentinsudtirolmassa-carrarafriuliveneziagiuliatrentinosuedtirolandria-barletta-tranitrapanixn--cesenaforl-i8amaceratacaltanissettaascoli-picenobrindisicarraramassacagliaririmininapolivibo-valentiachietibulsan-sudtirolbalsan-sudtiroltrentino-a-adigebulsanbalsaniglesiascarboniamilanotorinoteramodell-ogliastraarezzotrentinoalto-adigerovigotrentovenetoiglesias-carboniatrentino-sud-tirolaltoadigereggio-emiliareggio-calabriasardegnatranibarlettaandriapiedmontxn--sdtirol-n2amedio-campidanotrentino-süd-tirolfriuli-vgiuliafriuli-ve-giuliaromeennaromapisa32-b16-b64-blodiastibarineencomonaplesforlicesenailiadboxosalessandriasicilytrani-barletta-andriaxn--trentin-sdtirol-7vbpesarourbinotrentinsued-tirolcesena-forliforlìcesenaemilia-romagnamonzaebrianzaxn--trentinsdtirol-nsbtrentinos-tiroltrentinsüdtirolvalledaostaolbia-tempiocampidanomediovibovalentiasassarivalle-daostalombardysud-sardegnafriulivegiuliareggioemiliamonzaedellabrianzaalto-adigevercellitrentin-sudtiroltraniandriabarlettatrentino-sudtirolascolipicenobozen-südtirolfriulive-giuliaflorencexn--cesena-forl-mcbcarbonia-iglesiasaosta-valleycarrara-massadellogliastratrentinoa-adigexn--valleaoste-e7apesaro-urbinoxn--trentinosdtirol-7vbxn--trentin-sd-tirol-rzbxn--trentinsd-tirol-6vbtrani-andria-barlettatrentin-süd-tirolxn--trentinosd-tirol-rzbgrossetomonza-e-della-brianzasüdtirolreggiocalabriatrentinoaadigetrentin-südtirolverbano-cusio-ossolafriuliv-giuliaverbaniacampaniatrentino-aadigefriulivenezia-giuliasardiniaandriabarlettatranibarletta-trani-andriacatanzarooristanourbino-pesarocesena-forlìvalle-d-aostacampidano-medio123homepagesiracusatempioolbiasuedtirollombardiaavellinocesenaforlìtrentinofriuli-venezia-giuliabozen-sudtirolandria-trani-barlettabulsan-südtirolbalsan-südtirolmonza-brianzabolzanotrentino-sued-tirolbellunosalernolivornocrotonesondriodnshometrentinsud-tirolmassacarraratrentin-sud-tiroltrentino-suedtirolviterbobergamocesenaforliolbiatempiopalermobeneventoagrigentoofcoorgnetfmaitvphdengorgmilcomschnetedugovperagrikanieasukehandachitatokaiaisaikonanoharuamaobuhigashiuraowariasahiinuyamatobishimaiwakurashitarainazawatoyonegamagorimihamatoyotataharakariyayatomioguchikomakimiyoshinishiotokonamekiyosuchiryutoyohashiokazakiisshikikasugaikotakiratoeianjotogofusosetohazutsushimashinshirotakahamanisshinshikatsuhekinantoyokawaichinomiyatoyoakeodateogataakitaikawakyowahonjoogayurihonjonoshirokamiokakatagamimitanegojomeyokotekosakadaisenkazunonikahohonjyomoriyoshimisatohappoukamikoanihachirogatahigashinarusesembokufujisatokitaakitaitayanagiowanitakkomutsutsurutahirosakigonoheoirasetowadamisawanohejiaomorishingohiranairokunohehashikamitsugarushichinohehachinohenakadomarisannohekuroishisakaeisumiasahiotakiinzaiabikomatsudoyachiyomutsuzawakujukuriomigawakashiwatoganemihamanaritasakuranagaramobarahanamigawachoshishiroichoseikozakishisuikatorimidorichonankyonanfuttsuonjukufunabashinagareyamanodasosatakochuotohnoshourayasukimitsuyokaichibayotsukaidosodegauratateyamakamagayayokoshibahikariyachimatakatsuuratomisatokisarazukamogawaichikawanarashinoichinomiyashimofusaminamibososhirakoichiharaoamishirasatoikatahonaiainansaijoseiyoiyoozuuwajimaniihamanamikatamasakiuchikokihokutobetoonshikokuchuomatsuyamaimabarikamijimakumakogenyawatahamamatsunosabaeikedaobamasakaifukuiohionotsurugamihamawakasaminamiechizeneiheijikatsuyamatakahamaechizensoedaukihaomutaokawanishiogoribuzenonojosueumiokiotochikugosasagurisaigawamizumakishinyoshitomikurumekurateyamadakasuganakamamiyamanogatatakatahakataiizukakawaratagawakasuyaashiyainatsukimunakataminamitsuikishonaikurogifukuchikeisenhigashimiyakoshinguyukuhashiokagakiyamekogaongausuikahotohochuotoyotsumiyawakadazaifuhisayamatachiaraiyanagawanakagawahirokawachikujochikushinochikuhochikuzennamieotamaokumashowateneiiwakikoorinangoononishigoshimogoomotegomishimafukushimaasakawakagamiishishirakawaiitatefutabahiratayugawahanawakitakatakawamatakunimiyabukibandaihigashihironoyamatomiharuyamatsuriaizubangedatesomaaizuwakamatsuyanaizuaizumisatonishiaizuizumizakikitashiobarataishinkaneyamakoriyamainawashirotanagurafurudonosamegawasukagawaishikawatamakawaikedaogakitaruiginanenahashimahichisonakatsugawaibigawashirakawamizunamiminokamomitakekawauesekigaharatomikasakahogikitagatayamagatatajimianpachimotosuyaotsukakamigaharahidakanisekitokigujominogodoyorogifukasamatsutakayamawanouchihigashishirakawakasaharashimonitatsumagoichiyodakannakanrashowameiwakiryuotaoratomiokafujiokaitakuranaganoharahigashiagatsumatakasakishibukawaminakamikatashinatsukiyonokawabanumataannakaoizumimidorishintoisesakiuenoyoshiokakusatsutakayamanakanojonanmokutamamuratatebayashimaebashiotakekaitadaiwahongofuchukuietajimashobaramiharahatsukaichihigashihiroshimamiyoshikumanokurenakasakaseraseranishiasaminamifukuyamashinichionomichiosakikamijimajinsekikogentakeharaotobenanaeikedatohmaozoraobiraabirakyowaeniwataikibibaisharirebunerimohiroooketootarupippunishiokoppechitosefurubirahakodateshiranukakitahiroshimakushiroobihironanporoiwamizawaniikappukunneppufukushimanakasatsunaitoyourakuromatsunaiakabirakamisunagawashibechaurakawakamifuranonakatombetsuasahikawashimokawakayabeokoppebiratoriabashirisaromaatsumanumatahidakabifukamukawamikasahorokanaitoyotomisarufutsuhigashikawaishikarikitamiyoichiesashiiwanaitomariminamifuranoakkeshifuranotoyakoyakumootoineppushikaoishiraoinemuronayorohaboroashorobihororishirifujiutashinaihokutotakasuebetsuurausuassabukikonaishimamakinaiedatetoyabieinikiesanuryuoumuteshikagarikubetsuashibetsukimobetsuaibetsutobetsusobetsuembetsushimizuchippubetsurishirihokuryuhoronobeshintokutsubetsushibetsuhonbetsumombetsutsukigatakuriyamakoshimizushiriuchikutchanmurorannoboribetsukamishihorowassamushinshinotsukembuchiwakkanaikamoenaikiyosatotakinoueshikabesunagawafukagawanakagawatakikawakamikawahigashikagurahamatonbetsumatsumaemoseushirankoshishakotanimakanemashikeotofuketomakomaisandatambaitamiawajikasaiasagoshisoonoakoyashirotoyookaminamiawajiinagawafukusakitakasagokamigorikasugaharimayokawaashiyahimejiakashitaishiaogakisannantakinosumototakarazukanishinomiyashingugoshikinishiwakiyokatakaaioimikisayoyabukawanishiamagasakisasayamashinonsenkakogawaichikawakamikawatatsunotsukubaiwamaogawaasahisakaitokaioaraiitakobandodaigosuifuinaamikasumigaurakashimaomitamayachiyoshimodatetomobetoridehitachinakainashikisakuragawakasamayawaramoriyahitachiomiyanamegatayamagatahitachikamisuushikutakahagiibarakitonekoganakasowayukimihojosomitoryugasakishimotsumafujishirotsuchiurachikuseihitachiotashirosatotamatsukuriuchiharashikahakuinanaotsubatawajimakahokukawakitatsurugikaganominotosuzuuchinadakomatsuanamizunakanotohakusannonoichikanazawaiwateshiwafudaikawaimoriokaofunatohanamakikuzumakikitakamininohekunoheyamadayahabasumitaichinosekitanohatahiraizumirikuzentakatajobojiotsuchihironomiyakoiwaizumikarumaiichinohenodakujitonooshushizukuishifujisawamizusawakamaishikanegasakimannoutazukotohiraayagawazentsujihigashikagawauchinomikanonjisanukimarugamemitoyotakamatsutadotsunaoshimatonoshoakuneamamiizumihiokiyusuikinkoisasookouyamanakatanekagoshimakanoyaisenkawanabeminamitanemakurazakitarumizunishinoomotematsumotosatsumasendaioimatsudaayaseebinamiurazushinakaiodawaraiseharasagamiharahakoneaikawakaiseiatsugitsukuihadanoyamatoyamakitazamaoisochigasakininomiyayokosukakamakuraminamiashigarafujisawasamukawakiyokawahiratsukayugawaraokawaumajikochitsunootoyoakiinonishitosayasudahidakamiharasakawaniyodogawahigashitsunokagamigeiseisusakiotsukinaharisukumomurototosakamiochitoyotosashimizumotoyamanankokunakamurakitagawayusuharaogunichoyoukiasoutoozugyokutoamakusamifunetakamoriyamagaminamataminamiogunikikuchisumotoyamatonagasumashikiaraokumamotokamiamakusanishiharayatsushiroayabeseikasakyoideineujinakagyokameokakyotangokyotanabekyotambaminamiyamashiroyamashinatanabeyawatawazukaminaminantanmiyazuhigashiyamafukuchiyamakitamukokamojoyokizumaizuruujitawaraoyamazakinagaokakyokumiyamakawagoeinabeshimameiwaasahitaikiudonoisetsukisosakikuwanamihamamiyamasuzukatamakimisuginabarikumanokomonominamiisewataraitobakiwatakikihotadomatsusakayokkaichikameyamaureshinoishinomakishichikashukuohirataiwaosakizaohigashimatsushimashikamaiwanumashibataogawaraonagawakawasakiseminemarumoriminamisanrikukakudamuratawakuyatomiyanatoriwataritagajomisatotomekamirifushiroishimatsushimayamamotoshiogamafurukawahyugaebinotsunosaitoayakushimanobeokakitauramiyazakitakazakigokaseshiibamimatashintomikunitomikitakatakobayashikawaminamitakaharukijotakanabemiyakonojonishimeranichinankitagawakadogawamorotsukakisofukushimaminamimakisakaeobuseikedaogawamiasaokayaasahiotakiotarichinoinaomichikumakomaganechikuhokukaruizawayasuokaooshikaikusakaminamiaikitogakushimatsukawakawakamitateshinatakamorikitaaikishiojirimiyadahakubaiizunaiijimaiiyamamiyotasuzakayasakatoguraookuwanagawaminowahirayayamagataminamiminowafujimiomachisakakitakaginaganonakanosakuhokomoronagisoshinanomachiwadauedaiidaharasuwatomiachiaokianankisosakunozawaonsenagematsutakayamashimosuwamatsumotoyamanouchinakagawamochizukiazuminotatsunoobamaomuraseihiunzenosetofutsuikichijiwanagasakiisahayahasamisaikaikawatanasasebohiradokuchinotsugototogitsutsushimashimabarashinkamigotomatsuurayamazoekashibaikomakawaitenrioyodosangokoryoudaojiikarugayamatokoriyamatenkawakatsuragikurotakikawakamimiyakemitsuetakatorikamikitayamayamatotakadahegurishinjokanmakisakuraitawaramotogoseoudanarasoniandokawanishishimoichihigashiyoshinokashiharashimokitayamanosegawayoshinomintsivorytopazsakuragehirnsumomoaseinetopalmail-boxmokurenyoitamuikaojiyagosensanjoaganomyokoseiroagaomishibataniigatanagaokamurakamiuonumayuzawakariwatagamitainaitsunanminamiuonumatochioyahikojoetsuseiroukamosadoizumozakitokamachiitoigawasekikawakashiwazakitsubamemitsukekokonoesaikiusukibeppuusahimeshimakunisakihasamataketatsukumihitaoitahijikusuyufukujukamitsuebungoonobungotakadaibaraniimibizentsuyamaokayamakasaokahayashimayakagemaniwaakaiwamisakishinjotamanotakahashikibichuowakesojanagishookumenannishiawakurakurashikiasakuchisetouchikagaminosatoshotomigusukunakagusukuyaeseizenaurumaiheyaaguniogiminanjokinminamidaitokitanakagusukuyonaguniokinawaishigakikunigamiurasoekadenataramahiraraginozataketomishimojizamamitonakiitomanhigashimotobuyonabarugushikamionnanahanagohaebarukumejimakitadaitonakijinnishiharayomitanginowantokashikiishikawaikedasuitaminohizuminishisakaikananabenodaitoosakasayamayaokishiwadatadaokakaizukatondabayashichihayaakasakakumatorikadomasayamahigashiosakashijonawatehirakatataishimisakitajirihannansennankatanotoyonominatosettsuhigashiyodogawaibarakinosekitachuohigashisumiyoshifujiiderakashiwaraizumiotsutoyonakamatsubaramoriguchiizumisanoshimamototakatsukineyagawahabikinotakaishikawachinaganoyoshinogarikamiminearitaouchiimarihizenogikashimaariakekiyamafukudomikitagatakitahataomachigenkaikanzakinishiaritakyuragisagataratosutakushiroishikaratsuhamatamakouhokukawagoeyoshidasatteogoseirumaasakaurawaogawaniizaomiyayoriiotakishikihonjooganohannohanyuinasaitamaokegawaarakawayoshikawayokozehasudasayamahidakafukayachichibuiwatsukiryokamiyoshimikamiizumifujimiwarabiranzanmiyoshiminanoyashiosakadosugitomisatohigashichichibutodasokakukiyonokazoshiraokakasukabekounosukawajimatsurugashimamiyashirokitamotohatoyamamoroyamahatogayakumagayakawaguchinagatorokamisatomatsubushinamegawatokigawakamikawafujiminohigashimatsuyamakoshigayatokorozawas3isk01isk02ryuohkoseikonanaishorittotakashimamaibarahikonetorahimenishiazaikokagamokotoyasuotsukusatsunagahamamoriyamatoyosatotakatsukinotogawaomihachimanhigashiomiakagiunnanizumogotsuamayatsukakakinokimatsuehamadamasudahikawahikimiokuizumoyasugiyakumomisatotamayuohdahigashiizumookinoshimanishinoshimatsuwanoshimaneshimadafujiedayoshidashimodagotembaiwataatamikosaiyaizuitoizumishimahaibaramakinoharaomaezakikawanehonkannamisusonohigashiizufukuroinumazukawazufujiaraishizuokahamamatsushimizuizunokunimatsuzakimorimachiminamiizunishiizukikugawakakegawafujikawafujinomiyaujiietsugaoyamayaitaohiranikkoashikagakuroisokanumasakurashioyakarasuyamamotegiichikaikaminokawatochigihagamokanogisanobatonasumibunasushiobaranishikatautsunomiyaiwafunemashikoshimotsukeohtawaratakanezawaitanokomatsushimatokushimaichibaminamiaizumiwajikikainanmiyoshinarutomimamugiananmatsushigesanagochishishikuinakagawamachidachiyodakomaefussainagitaitochofufuchuomeotahigashiyamatotoshimaokutamaaogashimakodairaedogawaarakawahachiojishinagawatachikawashibuyasuginamihinodekiyosesumidaoshimanerimamitakahamuraadachinakanomizuhobunkyomegurominatokoganeihigashikurumekokubunjihigashimurayamamusashimurayamatamakitahinochuokotokatsushikakouzushimaogasawaraakishimakunitachishinjukusetagayamusashinohachijoitabashiakirunohinoharachizunanbukotouramisasawakasayonagokogehinoyazutottorinichinansakaiminatokawaharaoyabetairainamiasahinantoimizufuchutakaokakurobeyamadajohanatoyamatonaminyuzenfunahashinakaniikawanamerikawaunazukitogahimiuozufukumitsutateyamakamiichiiwadearidayuasainamitaijikatsuragiaridagawatanabemihamahidakakainankiminomisatoshingushirahamakamitondayurakozakoyagobokitayamawakayamakudoyamahashimotokushimotokozagawahirogawakinokawanachikatsuurarsuseroeoishidasagaeoguniasahinagaitendonanyoobanazawanishikawasakataohkuratozawamikawamamurogawayamagatafunagatatakahatashonaishinjokahokuiideyuzakawanishitsuruokakaminoyamayamanobeshiratakamurayamanakayamakaneyamahigashineyonezawasakegawamitouubeyuuabushimonosekitabuseoshimatoyotaiwakunihikarishunannagatohagihofukudamatsutokuyamashowadoshitsurunanbukoshukaiminami-alpsnirasakikosugeotsukioshinohokutominobuyamanashifuefukichuokofuichikawamisatoyamanakakonakamichitabayamanishikatsuranarusawafujikawahayakawafujiyoshidafujikawaguchikouenohara長野京都岐阜大阪三重群馬千葉滋賀佐賀奈良adednelgaccogogror秋田愛知高知埼玉沖縄栃木熊本岩手青森山梨新潟島根鳥取長崎香川宮城石川大分宮崎茨城山口兵庫山形徳島広島福島福岡岡山富山静岡愛媛福井東京xn--4it168dhatenadiaryxn--vgu402ckawaiishophatenablogcocottenamaste北海道penneehimeiwateversestabachibashigagonnagunmapermahaccaakitaosakauh-ohblushkochiaichifukuikuroncapooitigohyogotokyokyotopunyuthickcheap0t00g00j0mie2-ddaapyawjg0amfemsubxiiboomoobutchueekpgwrgrherskrboyrdyupperunderflierchipsmydnsheavyangryhippygirlyrulez神奈川鹿児島和歌山bambinaxn--nit225kokayamasaitamaxn--k7yn95exn--1lqs03nsapporoparasitelolipopmcxn--efvn9sniigatafukuokatokushimafukushimahiroshimakagoshimafakefurokinawaxn--8pvr4ucoolblogxn--0trq7p7nnkawasakinagasakimiyazakichilloutxn--8ltr62kxn--klty5xpeeweezombiecutegirlxn--rny31hxn--uuwu58axn--ntso0iqx3axn--djrs72d6uytoyamanikitanyantakagawamimozanagoyaboyfriendxn--2m4a15egreaterchowderegoismyamagatafashionstorexn--elqq16hxn--pssu33lsendaimiyagixn--rht27zpecoriaomorisaloonwatsonvivianxn--djty4knobushipigboatnaganopinokoxn--f6qx53asadistvelvetsecretxn--5js045dchicappayamanashiibarakidigickgirlfriendxn--1lqs71dmongolianxn--c3s14mxn--qqqt11mtochigixn--5rtq34kparallelo0o0mondkobesagabonadecaoitanarafoolkilldecimainhiholomosblokilociaoundopupugifutankcrapflopnooroopsmodsholyjeezstripperpepperbittershizuokaxn--rht3dkitakyushureadymadeicurusversusmatrixxn--rht61ehungryfloppygloomycrankyhandcraftedlittlestarxn--klt787dxn--kltx9awhitesnowsunnydaytottorilovepoptheshopbuyshopxn--5rtp49cxn--d5qv7z876cwebaccelxn--kbrq7oxn--4pvxsxn--1ctwolovesickkumamotocatfoodxn--tor131oyokohamawakayamatonkotsuxn--ehqz56nxn--uist22hxn--6btw5axn--kltp7dyamaguchifrenchkisspussycatxn--4it797kxn--uisz3gbabybluexn--zbx025dnetgamersxn--7t0a264ckanagawaxn--6orx2rishikawaxn--ntsq17ghalfmoonschoolbusjellybeanxn--mkru45iusercontentlolitapunkxn--32vp30hsakurastoragehokkaidoshimanecandypopbabymilksupersaleweblikeraindropbackdropwebsozaikikirarahateblodaynightmeneacsccogoormobiinfoaefjusfsxxorgmilcomnetedugovorgcomnetedugovbizinfotmprdorgmilcomnomedugovassnotairespresseassocoopgouvveterinairemedecinpharmaciensorgnetedugovtraorgcomedurepgovipdiskmeneperekgacscaiiocogoitoresmshsseoulbusanulsandaeguc01milvkimmvchungnamjeonnamjeonbukeliv-dnsgyeonggijejueliv-cdnincheondaejeongangwongyeongbukgwangjuchungbukgyeongnameliv-apicoeduindorgcomembnetedugovorgmilcomnetedugovjcloudorgcomnetintedugovperbnrinfocooyorgcomnetedugovethipfscanvamypepethw3sstorachafaablekeeneticjoinmcinbrowserdwebcyonnftstoragemyfritzaemewphlxspheronachotelltdorgcomwebsocschngonetintedugrpgovassnomgacsccoorgnetedugovbizinfo123websiteidorgmilcomasnnetedugovconfidmedorgcomplcschnetedugovaccoorgnetgovpresstmassoirseproxaccosoundcasthoptocraftvp4c66orgnetedugovitsxwxmcdirmyboxbarsyedgestacksynologylogintoopencloudnohostwebhopdiskstationi234tcp4hoocgroknoipprivmydsddnsdnsforlohmustransipdscloudfilegear-sgbrasiliafilegearframerbarsybarsyonlinecoprdorgmilcomnomedugovinforgcomnetedugovnameacprorgcomartnetedugovpresseinfoassoinstgouvorgnycedugovbarsydscloudjuorgcomnetedugovminisiteaccoororgcomnetgovorgmilcompronetintedugovbizmuseumnameinfoaerocoopaccoorgcomnetintedugovbizcooporgcomgobneteduorgmilcomnetedugovbiznameaccoorgmilneteduadvgovcoorgcomnetaltgovforgotherhiskeeneticispmanagernomassoprod5476132eastasiacentraluswesteuropewestus2eastus2pnortheurope-01newzealandnorth-01southindia-01southcentralus2-01norwaywest-01eastus2-01westus2-01australiaeast-01italynorth-01israelnorthwest-01swedencentral-01westeurope-01centraluseuap-01taiwannorthwest-01uaecentral-01northcentralusstage-01israelcentral-01mexicocentral-01canadacentral-01austriaeast-01germanywestcentral-01francecentral-01ukwest-01denmarkeast-01polandcentral-01eastus-01westus-01swedensouth-01eastus3-01westus3-01brazilsouth-01centralus-01francesouth-01australiacentral-01westindia-01uaenorth-01jioindiacentral-01canadaeast-01belgiumcentral-01spaincentral-01koreacentral-01chilecentral-01qatarcentral-01westcentralus-01eastus2euap-01norwayeast-01southafricanorth-01brazilsoutheast-01germanynorth-01switzerlandnorth-01switzerlandwest-01japanwest-01southafricawest-01japaneast-01eastasia-01indiasouthcentral-01taiwannorth-01centralindia-01uksouth-01southcentralus-01northcentralus-01eastasiastage-01indonesiacentral-01australiacentral2-01australiasoutheast-01malaysiawest-01koreasouth-01southeastasia-01southeastus5-01northeastus5-01jioindiawest-01rucdnwest1-usfra1-desandboxjls-sto1jls-sto3jls-sto2aglobalabglobalsslmapprodfreetlsmapvpslon-1lon-2ny-1fr-1sg-1ny-2paassnwebpaashostingjelasticnordeste-idcsocuserpagescwebfileblobservicebuscoreatlricnjsjelasticwebsitestoragesezagbinruhuukjptsmyspreadshopmynetnameakamaiorigin-stagingfrom-coipv64dynv6cdn77serveblogadobeaemcloudhicamsprytdnsupno-ipownipbg5de5ovhicpfirewall-gatewaysytesmypsxbarsyusgovcloudapimyamazemyradwebakamaihdsaveincloudfastlylbfrom-lasubsc-paysquare7in-the-bandblackbaudcdnhomelinuxoninfernoctfcloudservebbsdns-dynamiccloudfrontakamai-stagingipifonyham-radio-opsenseeringclickrisingcommunity-profrom-nylocalcertgrafana-devedgesuite-stagingcloudflareanycasteating-organicatlassian-devmydattofeste-iplocaltotorprojectknx-serveredgekeycloudflareglobalcloudyclustercasacamserveftpakamaized-stagingakamaiorigindns-cloudmyeffectboomlabotdashbuyshousestwmailhetemlazure-mobilein-dslthruhereredirectmedynuddnsbouncemesupabaseluyanicloudappakamaicloudfunctionsdebiannhlfanpgafanstatic-accessin-vpnmysynologymafeloappudohomeftptrafficmanagersiteleafseidatmemsetcloudflarecloudaccesskeyword-onazure-apiis-a-chefdoes-itgets-itwebhopselfiphomeipkicks-assedgesuitewindowsserver-ontunnelmolemydissentscrapper-sitecloudflarecnuni5srcfggffiobbzabchrsndenodynuopikddnsvpndnsakadnselastxkinghostvps-hostfastlyhomeunixazureedgeshopselectdontexistmyfritzcloudjiffyalwaysdatasells-itsquaresbroke-itazurefddattolocalat-band-campmeinforumfamilydsentrypagesazurestaticappsdefinimabplaceddnsaliasdynaliasnow-dnsblogdnsroutingthecloudendofinternetdsmynasakamaiedgemymediapcadobeio-staticakamaiedge-stagingakamaihd-stagingddns-ipprivatizehealthinsurancelive-onkrellianschokokeksmassivegridmysecuritycamerarackmazeserveminecraftfrom-azis-a-geekakamaizedmoonscaleoffice-on-theusgovtrafficmanageradobeioruntimeedgekey-stagingreserve-onlinechannelsdvrdnsdojousgovcloudappcdn77-sslapps-1and1podzoneazurewebsitesdynathomescaleforceyandexcloudvusercontentisa-geekcdn-edgescoaemalcesappwriteazimuthtlonarvobuiltwithrocketnoticeablestorecomwebrecnetperotherfirminfoartslgdloncogoiltdorgmilcolcomplcschgenngonetedugovbiznamefirmmobiacincoorgmilcomnomwebgobnetintedubizinfocomyspreadshopdemongovtransurl123websitehosting-clusterkhplaycistrongsnesosvalervålerxn--vler-qoaossandeheroysandeherøybøboheroyherøyxn--hery-iraxn--b-5gavalerbøboxn--b-5gasandesandexn--hery-iraxn--vler-qoavålerhåreålaahavaofsfvfhlolnlalrlhmfmtmahcostntbuåstrmreigersundmyspreadshopgálsáeidsvolltingvollgildeskalflorøvadsøvardøvanylvenxn--bhccavuotna-k7astrandaxn--kvnangen-k0axn--sknland-fxaxn--mosjen-eyarakkestadhyllestadnannestadvevelstadvaapstenordre-landsondre-landsøndre-landtjieltexn--vrggt-xqadsør-aurdalsor-aurdalheradstordmoldefordeførdeseljefedjeryggehemnexn--krehamn-dxasognegranesøgnebrynetjomevallebykletokkegiskedovretjømehobølvoldasaudatolgasømnaviknadønnasomnadonnatranafrananesnaraumasmolatrænafrænalesjasmølaørstaorstahitrafloraaukraloppafrøyarissasnasahalsagalsaromsaraisaráisafroyasnåsagronghobolfjelltydalårdalardalaskimharamkraanghkekråanghkesorumbarumhurumbærumsørummodumsálátbálátfrognbjugnvåganvagangulenskienløtenlotenstrynvefsnxn--merker-kuaskaunsveiobømlobomloskjåkvardoflorovadsosalatbalatsálatklæbuklabuselbubarduulvikskjakklepprisørxn--nttery-byaeflåeidflahofmilgolholsellomskifetvikdepvgsfhsaskerrisorhamarasnesåsnesrørosrorosxn--slat-5namasoynaroyvaroyluroydyroyaskoyradoyandoyrodoymeloyradøyandøyrødøymeløyaskøylurøydyrøymåsøyværøynærøyhoylandethøylandetdivtasvuodnalørenskoglorenskognesoddtangenxn--tjme-hraxn--smla-hraxn--stjrdal-s1aunjargalillehammerunjárgaxn--hamary-fyadavvenjargaxn--bearalvhki-y4a123hjemmesidegjerdrumxn--brnnysund-m8acxn--tnsberg-q1axn--mlatvuopmi-s4axn--snsa-roaxn--skierv-utaxn--brum-voatysfjordkvafjordeidfjordkvæfjordsongdalenmjondalenmjøndalenxn--gls-elackragerogáŋgaviikagangaviikasørreisasorreisasør-varangersor-varangerxn--risr-iraskiervaxn--frna-woaxn--trna-woakvinesdalleksvikleirvikrøyrvikroyrviksvelvikvenneslaevje-og-hornnessandnessjøenmarnardalvindafjordsandefjordenebakksnillfjordullensvangxn--trany-yuabrønnøysundnamsskoganaustevollxn--stjrdalshalsen-sqbnord-aurdalnord-frontrøgstadtrogstadgrimstadflakstadgjerstadxn--sandy-yuaxn--leagaviika-52bnore-og-uvdalvegarsheixn--rlingen-mxaxn--ggaviika-8ya47hvegårsheikarlsoykvitsoymasfjordenhamaroyinderoyosteroydavvenjárgasauheradguovdageaidnuxn--vre-eiker-k8abronnoysiellakkrødsheradkrodsheradkvinnheradbrønnøyxn--mtta-vrjjat-k7afxn--lrenskog-54akvitsøyvárggátkarlsøyosterøyinderøyhamarøybronnoysundxn--aurskog-hland-jnbbahccavuotnabáhccavuotnagiehtavuoatnastor-elvdalmidtre-gauldalxn--gildeskl-g0akarasjokevenassixn--bievt-0qaxn--yer-znalebesbynessebyxn--hbmer-xqamalselvmålselvxn--unjrga-rtamøre-og-romsdalmore-og-romsdalhareidmelandørlandorlandstrandålgårdsolundalgardafjordåfjorddielddanuorrikautokeinoxn--stre-toten-zcbskodjeaejriestangeliernebamblestokkefauskesnåasesnaasekongsvingerlangevagberlevagxn--flor-jrahattfjelldalostre-totenøstre-totenvestfoldxn--mely-iraálaheadjualaheadjunordreisaxn--troms-zuaxn--lgrd-poacporsangerflatangerstavangerleikangerbremangersamnangergieldakarasjohkaxn--rdy-0nabfrostautsirasnoasatromsaxn--sr-aurdal-l8aflekkefjordjølsterjolsteraremarkhedmarknååmesjevuemienaamesjevuemiexn--vard-jrarollagmeråkermerakerorskogørskogxn--bdddj-mrabdákŋoluoktaxn--osyro-wuaaknoluoktatrysilskjervøymandaljondalbindalrindalmeldalsuldalorkdalsigdalalvdallærdalhurdalsirdalverdallerdallardaloppdalåseralaseralhadselkragerødivttasvuotnaoverhallasteinkjerxn--hnefoss-q1askedsmokorsettromsøxn--dyry-iravestre-totenmuseumxn--sandnessjen-ogbrahkkeravjufylkesbiblbájddarbajddarxn--laheadju-7yarennesøyxn--koluokta-7ya57hxn--hgebostad-g3aleirfjordstorfjordbalsfjordbåtsfjordbatsfjordmuosátbievátloabátkárášjohkanøtterøyxn--mjndalen-64anordkappláhppilahppialstahaugsiljanverranrøykenroykenhaldenlyngenbergenhortenhønefosshonefosstroandinbeiarnvarggatosoyroosøyrotromsoidrettmuosatbievatruovatloabatvoagattynsetnessetxn--indery-fyaskánitskanitraholtråholtxn--ystre-slidre-ujbandebusarpsborgbearduxn--karlsy-fyahordalandjorpelandjørpelanddeatnuringsakersør-odalsor-odalxn--slt-elabringerikeaudnedalnittedalnissedalhemsedalslattumsurnadalxn--blt-elabelverumstjørdalnaustdalhjartdalgjøvikfyresdalhasviknarviklarvikgjovikmalvikgamviklenvikporsgrunnstjordalengerdaldrobakdrøbakxn--msy-ula0hvestvagoyxn--vgan-qoaxn--ryken-vuaxn--lten-graxn--stfold-9xaxn--hpmir-xqaxn--lury-iramálatvuopmimalatvuopmitysværkirkenesbirkenesmoskenesbáidárxn--fjord-lraxn--rdal-poabahcavuotnabáhcavuotnaxn--frde-gralindåsbearalvahkixn--hobl-iraráhkkerávjuxn--loabt-0qavågåáltábodøsundlundraderådeetnetimeholeauregrueoddavagavegaranatanaarnasolasulaaltalekafusavangbergkvamåmliamlibokntinnroangranosenoslobodorøstroststatåmotamotivguprivøyeroyerliermossvossxn--nvuotna-hwalusterlunnermarkerhábmerhabmerhvalerfjalerxn--rholt-mratysvarbaidarfitjargaularhápmirhapmirmelhusfosnesøksnesoksnestysneshemnesevenesflesbergeidsbergtonsbergtønsberglindasxn--sndre-land-0cbnamsosxn--srum-graøystre-slidreoystre-slidrevestre-slidretrondheimbalestrandxn--langevg-jxaaustrheimxn--skjk-soavagsoyaveroysandoykarmoyfinnoytranoyvestbytranbysykkylvenxn--hyanger-q1aspjelkavikandasuoloxn--fl-ziaxn--drbak-wuastathellexn--sr-varanger-ggbtelemarkxn--bhcavuotna-s4axn--porsgu-sta26fčáhcesuolocahcesuoloakrehamnåkrehamnsandøykarmøyfinnøytranøyvågsøyaverøynamdalseidxn--lesund-huabadaddjaxn--vegrshei-c0axn--btsfjord-9zagildeskålporsanguxn--trgstad-r1anávuotnanavuotnahammerfestxn--sgne-graxn--brnny-wuacibestadharstadnarviikaevenáššivestnesgjemnessandnesagdenesrennesoyxn--avery-yuaxn--tysvr-vrabearalváhkikongsbergspydebergrandabergxn--andy-iradavvesiidaxn--krdsherad-m8aporsáŋgufredrikstadbjerkreimringeburennebuaurskog-holandnotteroyxn--vgsy-qoa0jxn--rmskog-byaskierváivelandbyglandfrolandaurlandforsandxn--bjddar-ptamidsundålesundalesundfetsundfarsundovre-eikerøvre-eikerakershusxn--moreke-juasørfoldøstfoldostfoldsorfoldhøyangerhoyangerlevangerorkangertanangerxn--vestvgy-ixa6olillesandulsteinxn--rennesy-v1agranvinskjervoyxn--klbu-woalavagisxn--h-2faxn--ryrvik-byakafjordkåfjordseljordfolkebiblxn--gjvik-wuajevnakerxn--kfjord-iuabudejjuxn--kranghke-b0axn--davvenjrga-y4axn--rland-uuaxn--ldingen-q1axn--mlselv-iuaxn--rady-iraxn--linds-prabrumunddalxn--ygarden-p1amo-i-ranaeidskogrømskogromskoghjelmelandxn--finny-yuaxn--sr-odal-q1axn--skjervy-v1aballangenkvanangenkvænangengratangenxn--hmmrfeasta-s4acvossevangensuohkanxn--rde-ulaxn--mli-tlaxn--ksnes-uuanordlandskanlandskånlandsortlandfuoiskuxn--rros-graxn--hcesuolo-7ya35bxn--eveni-0qa01gagaivuotnagáivuotnaxn--seral-lradrammenmodalenmosjoenjan-mayentorskensteigengloppenxn--snes-poamatta-varjjatxn--sr-fron-q1aomasvuotnajessheimbådåddjåxn--krager-gyaxn--kvfjord-nxaxn--asky-iraxn--snase-nraxn--bidr-5nacholtålenxn--vads-jraxn--jlster-byamosjøenxn--rst-0nastavernxn--ostery-fyaxn--oppegrd-ixaxn--sknit-yqaxn--risa-5naoppegårdskiptvetrendalenholtalenxn--mot-tlaxn--lhppi-xqaxn--holtlen-hxaxn--srreisa-q1akopervikxn--muost-0qaxn--bmlo-grahokksundkvalsundegersundxn--karmy-yuaullensakerxn--hylandet-54axn--kvitsy-fyaxn--bod-2nalangevågberlevågkristiansandxn--rsta-frahornindalstjørdalshalsenstjordalshalsensandnessjoenhámmárfeastaxn--lrdal-srasør-fronsor-fronnord-odalkristiansundmátta-várjjatvestvågøynesoddennotoddenbuskerudøygardenoygardensalangenlavangenralingenrælingenlodingenlødingenleaŋgaviikalaakesvuemieleangaviikauenorgexn--srfold-byaaskvollxn--rskog-uuaxn--nry-yla5gxn--vry-yla5ghammarfeastaxn--rhkkervju-01afxn--givuotna-8yakommunekrokstadelvanedre-eikerhagebostadhægebostadxn--berlevg-jxakviteseidxn--s-1faxn--l-1faxn--nmesjevuemie-tcbafuosskomoårekemoarekexn--lt-liacxn--jrpeland-54asvalbardoppegardholmestrandtvedestrandsogndalsokndalarendalsunndalfolldalxn--krjohka-hwab49jlyngdaletnedalnorddalsaltdalgausdalskedsmovaksdalgjesdalstordalxn--frya-hraaarbortedrangedalxn--smna-graaurskog-hølandxn--vg-yiabtjeldsundhaugesundlindesnesxn--mre-og-romsdal-qqbxn--dnna-gradyntmpheremerseineshacknetenterprisecloudmineaccomaorimāoriorgmilcriiwigennetschoolhealthkiwigovtgeekxn--mori-qsacloudnsparliamentcomedorgcompronetedugovmuseumwebsitekinservicebarsywebsitebuildereerobooktnasheimdnseero-stagetechcrscsslorigingohomecdbedeeeiemesecabgngilnlalplchfisiincnnoroptatitmtltruauhulumkdkukskjplvtrgrfrkrhrusesismycynzcznetinteduassoososcloudstgbetaaezaeuhkusjswzhatenadiarycdn77hoptozaptois-a-knightmyftpno-ipjpnddnssdpdnsspdnsbarsysweetpepperis-a-bruinsfanis-very-sweetservegameis-a-soxfanhomelinuxcdn77-secureservebbsmisconfusedwebredirectblogsitefreedesktopcouchpotatofriestoolforgeaccesscamis-lostreadmyblogsmall-webfedorapeopleserveftpis-a-celticsfaniptimemywirepotagertwmailin-dslsellsyourhomeread-booksfreeddnscable-modemis-savednflfanufcfanmlbfanstuff-4-saleendoftheinternetin-vpnmy-firewallhomeftpis-localis-a-chefboldlygoingnowherewebhopselfipkicks-assroxatunkcamdvrfedoraprojectgotdnsdvrdnsdyndnspubtlspimientahomeunixdontexistfedorainfracloudwmflabsfspagesbmoattachmentsteckidsfamilydsdnsaliasdynaliasnow-dnscloudnsdoomdnsduckdnsblogdnshomednsroutingthecloudendofinternetdsmynasip-dynamicpoivronhttpbinmyfirewallis-very-evilmysecuritycamerais-a-linux-userwmcloudis-a-geektuxfamilyis-a-candidatedoesntexistis-very-badhobby-sitegame-hostaltervistais-foundis-a-patsfandnsdojohepforgepodzonedynservcollegefanis-very-goodfrom-meis-very-niceisa-geeknerdpolacmedsldingorgcomnomgobabonetedugintabontopleskaemhlxmyboxrockyprvcydeuxfleurssolidresvibekitdeedprodomgspdnscodebergheyflowstatichostlinkyhostmymagicblacktopsorgmilcomnomgobneteduorgcomeduiorgmilcomngonetedugovcloudns1337ngrokacorggogfamcomwebgobnetedugokgopgkpgovgosbizpasaugumicsopozpapuwmwsrprusiskwpspkppspkmpspokeoiawsawifoumsdnskokwpmuppuppsppiwwiwoowuzswkzoschrzpisdnwzmiuwwitdpssewsseumigugimoirmpinbwinbwiihupporzgwgriwupowwskrwioswuozstarostwokonsulattmpccopruszkowmyspreadshopostrodakartuzyopolegminamediaustkazgorajgoraolawailawalomzawloclradombytomjaworznotargilubinkoninzagantorunkutnokepnonakloczestsopotsanokturekplockslasksklepzarowlukowmedaidgdaorgmilrelcomnomatmgsmartneteduelkgovwawsossexbiztgorysejnytychypomorzeboleslawiechomesklepsdscloudunicloudzakopanelegnicarawa-mazbydgoszczswidnikkrasnikwloclawekbielawamragowograjeworealestatebeskidykaszubymalopolskaprzeworskswiebodzinlecznadfirmaszkolawarmiagdyniamiastakazimierz-dolnymalborkswidnicadlugolekaostrolekapodlasieelblagtravelsimplesitezachpomormielecszczecinnieruchomosciwalbrzychlezajsklublinbedzinpoznanwielunmielnooleckostarachowicedkontopowiatwroclawrybniksuwalkileborkslupskgdanskostrowwlkptarnobrzegtourismwegrowkrakowglogowyou2pilanysamailwrocinfoagroautobeepshoppriviqhslapypiszlodzcfolksecommerce-shopmazurypulawyskoczowrzeszowpomorskiezgierzkaliszolkuszlowiczostrowiecsosnowiecmazowszewodzislawbialowiezazgorzeleckatowicepabianicejelenia-gorawolominkarpaczsieradznowarudaczeladzkonskowolaskierniewiceswinoujscieturystykabieszczadycieszynketrzynolsztynbialystokbabia-goraprochowicewarszawastalowa-wolapolkowicegorlicegliwiceponiatowalimanowalubartowaugustowkobierzyceopocznognieznoszczytnokolobrzegshoparenapodhalebielskoklodzkostargardcoshipatwithplayitownnamecoorgnetedugovacorgcomproestnetedugovbiznameislaprofinfoprodrechtngrokmedaaaacacpaenglawjurbarenterbarsykeeneticavocatacctcloudnsorgcomsecplonetedugov123paginaweborgcomnetintedugovnomepublidkinbarsygovx443cloudnsorgmilcomnetedugovcooporgmilcomschnetedugovnamecomcannetlibassoaemclantmcontstoreorgcomnomrecwwwbarsyfirminfoshopartsv6stackitmyddnswebspacelima-cityacincooxorgedugovbarsybrendlyhbvpsvpsspectrumlandinghostingacppmordoviamcprecbgorgmilcomspbnetintedumsknovgovbirrasmcdirmytismircloudvladimirnalchikadygeyamarinepyatigorskmyjinobashkiriaeurodirvladikavkazna4ugroznykustanaikalmykiacldmaildagestaniransmbuildcloudcanvaliaravalrwxwixdevelopmentappwritemigrationneedleverceldatabasestackitcodereplravendbsanityonporterlovableaccoorgmilnetgovcoopmedorgcompubschnetedugovservicemecomygovorggovtvmedorgcomnetedugovinfoedgfacbmlonihkutwpsryxzbdtmacfhppmyspreadshopbrandpartiorgcomfhvpress123minsidaitcouldbeworlanbibkommunalforbundfhskiopsyskomvuxkomforbnaturbruksgymnloginlineorgcomnetedugovenscaledeuusentsurgebotdaxportorgmilcomnetgovnowteleporthashbangbearlyplatformlovablebarsyshopwarebasehoplixbarsyonlinemsf5is-agitpagewawamscofigma-govgreybullcaffeinefigmacanvaceerosoltstscwputernippybarsywirechunksupportchatgptsquareomniweopensocialcpanelplaycodefusebasenotionnovecorewpsquaredpreviewjelecyonbyensrhtklivfastvpspieboxconvexmedusajsjouwwebheyflowplatformshdocsflowyloginlinemadethissourcecraftclouderarunableagentalorgorgcomartedugouvunivmeorgcomnetedugovsurveysstatichfheiyumanusdeepdynamicxs4allprojectmyfastubervibehostapp-ionosdeployagentmecoorgcomschnetedugovbizcncostoreorgmilcomneteduembaixadaconsuladokiraranohoprincipesaotomeheliohobarsystorebaseshopwaresellfyaisanityabkhaziavologdamordoviapenzalenugsochinavoiexnetspbmsknovnorth-kazakhstanashgabadkareliaarmeniageorgiavladimirnalchikivanovobukharaadygeyakhakassiakalugakrasnodarjambylaktyubinsktroitskbryanskobninskkurganazerbaijanpokrovskbashkiriatselinogradvladikavkazmurmansktulatuvamangyshlaktashkentchimkentgroznykaragandatermezarkhangelskkustanaikalmykiabalashoveast-kazakhstankaracoldagestantogliattibarsyredorgcomgobedumirenaccoorgjelasticdiscoursecleverappsrunableschacmiincogoornetonlineshopcogoorgmilcomwebnicnetintedugovbiznametestcoorgmilcomnomnetedugovorangecloudpersoindorgcomfinnatnetgovensmincomtourismintlinfox0611orgmilcomnetedugovquickconnectvpnplusnettprequalifymeaddrmyaddrntdllwadlnctvavdrk12orgmilpolbeltelcomwebgennetedutskkepgovbbsbiznameinfocoorgmilcompronetedugovbiznameinfobetter-thanworse-thansakurafromdyndnson-the-webmymailerorgmilurlcomneteduidvgovmydnsgameclubebizmeneacsccogotvorhotelmilmobiinfovodteiflgplkmsmsbcckhincndnvncoztltmkckppzpdprvcvkvlvcrkrkscxuzchernovtsyrivneyaltaodesavolynrovnolutskltdinforgcomnetedugovbizvinnicazhitomirternopilpoltavakropyvnytskyizaporizhzhiasevastopolsebastopoluzhgoroduzhhorodkharkovkharkivvinnytsiakhmelnytskyizaporizhzhecrimeaodessazhytomyrnikolaevcherkassydonetskluganskluhanskkirovogradivano-frankivskchernivtsikrymkievkyivlvivsumyzakarpattiamykolaivcherkasychernigovkhersonchernihivdnipropetrovskdnepropetrovskkhmelnitskiyneacsccogoorusorgmilcomedugovmyspreadshopno-ipbarsybarsyonlinelayershiftnh-servretrosnubapicampaignservicelugaffinitylotteryweeklylotteryraffleentrygluglugsmeaccoindependent-inquestnimsitecopropymntltdorgplcschnetgovnhsbarsyindependent-commissionindependent-reviewpolicepublic-inquiryindependent-panelconnhospindependent-inquiryroyal-commissionoraclegovcloudappscck12libaws-govccphxcclibpvtparochchtrcck12libcceatonk12coglibtecgendstmusann-arborwashtenawcck12glghcck12sealibforksolympiabainbridge-islkeyporthoquiamyarrow-pointcentraliaport-townsendsequimport-ludlowrentonsilverdalebremertonredmondsheltonbellevueport-orchardport-angeleskingstonchehalisaberdeengig-harborseattlepoulsboidmdndsddemenegacalamaiavawapailalflnmdcncscohnhmihiviwiriinmntnmocoutvtctmtgunjokakwvnvprarorasmskstxwynykyazisadninsnngosrvis-byservernamepointtoenscaledland-4-salefreeddnsstuff-4-saleazure-apinoipdatabricksappscloudnsgolffanheliohostazurewebsitesgvorgmilcomgubneteducoorgcomnetd0egvorgmilcomnetedugovmydnsiacostoree12orgmilcomnomwebgobbibrectecnetintedugovraremprendefirminfoartseducok12orgcomnethidnsadidacaionioapsonlahanamhanoicamauhueorgcompronetintedugovbizbacninhtayninhhoabinhnamdinhtravinhhaiphongvinhlonghaiduongquangnamquangtrithuathienhuequangninhbacgianghaugiangquangbinhsoctrangbentrethanhphohochiminhdanangkontumhatinhkhanhhoathanhhoahealthgialailaocaiyenbaibackanngheanlonganphuyenphuthocanthodaklakdongnainameinfovinhphucdongthapkiengiangtiengiangquangngailaichaulangsonlamdongdaknonghagiangangiangcaobangbinhduongninhthuanbinhthuanbaclieuthaibinhninhbinhbinhdinhtuyenquanghungyenbaria-vungtauthainguyendienbienbinhphuocschbizputerpubatomsorgcomnetedugovcloud66advisormypetsdyndnsxn--8dbq2axn--4dbgdty6cxn--5dbhl8dxn--hebda8bxn--80auxn--d1atxn--c1avgxn--o1acxn--o1achxn--90azhxn--55qx5dxn--uc0atvxn--od0algxn--wcvs22dxn--gmqw5axn--mxtq1mxn--12c1fe0brxn--h3cuzk1dixn--12co0c3b4evaxn--12cfi8ixb8lxn--o3cyx2axn--m3ch0j3axn--j1adpxn--90amcxn--90a1afxn--h1ahnxn--j1ael8bxn--h1alizxn--c1avgxn--j1aefxn--80aaa0cvacxn--41acaffeineexeopentunnelbotdashtelebitorgtmaccoagricorgmilnomwebnicngonetaltedugovlawnisschoolgrondaraccoorgmilcomschnetedugovbizinfoprg1-zeropseurekatritonstackitlimazeropsaccoorgmilgovяспборгкоммскбизмирсамаракрымсочиакодпроргобрупрצהלממשלישובאקדמיהองค์กรธุรกิจรัฐบาลศึกษาทหารเน็ต教育網絡組織公司政府個人닷넷한국澳门新闻澳門联通家電嘉里招聘通販닷컴삼성コムგეбгрфеюadcdbdgdidmdsdtdaebedeeegeiejekemenepereseveyegabacalamanauavapaqasazacfbfafgfnfpfwftfbgcgagggegkgngmgsgpgvgtgugilmlnlalclglplsltlhmimjmkmmmomambmcmdmfmgmzmpmsmtmgbbblbsbecccacnclcmcvctcscmhkhghchbhthphshlinikifigiaibicivisikninhnmncnbngnsnpnvntnjoionomobocoaofodorosotoptstttytatbtetgtithtmtltrusuvuaucueuguhulumunufjdjbjtjsjlkmkhkfkdkcktkukskpkgpmpnpkpjpgqaqmqiqsvtvcvbvmvlvrwpwtwzwbwcwawgwkwmwtrsrprgrfrercrbrarnrmrlrkrirhrwsusrssspsgsesbsaslsmsissxmxaxcxuypysylymykygybycyuztzsznzmzkzdzczbzazελευ世界台灣购物公益点看臺灣网络書籍在线网站手机机构大拿游戏信息台湾谷歌慈善商标香港中国餐厅网址中國商城食品微博政务移动集团公司八卦商店健康网店政府时尚佛山中信娱乐广东企业homedepotengineeringاماراتrepublicankuokgroupversicherungchannelcitadelxn--pgbs0dhxn--b4w605ferdstatebankwebsitexn--mgb9awbf亚马逊淡马锡alibabaxn--ngbc5azdxn--mgbbh1axn--45br5cyltoshibabuildworldcloudtradeguideplacespacedancemoviephoneprimesmilebiblestyleappleazurestoreskypegripexn--l1accdrivelottehorsehouseleasechasereisestadahondaomegaaetnaamicaninjanokiamediadeltavodkaedekaosakapizzaslingemailgmailtirolshelltmallfinallegaltotalhotelamfamforumrehabmusicciticricohcoachwatchboschearthfaithirishmiamiarchidubaiguccipraxiみんなストアセールcanonsalononionnikonepsonkoelngreensevencrownikanoradioaudioweiboglobopromogalloyahoociscorodeovideomangobingotokyovolvolottokyotophotosmartsportquesttrusthyattjetztadultcymrubaidutushuxn--kprw13dubankclickblackmerckgroupsharpcheapnowtvxn--h2brj9cקוםհայоргсрбмонкомбелмкдқазрусукрمصرقطرعربكومdadcfdmedwedredphdthdbidpidkrdmsdltdiceonewmeglemoerwecfageacbanbambaaaammakianraspacpaaxawtfbcgaegongingaigvigorgdogdhlmilrilonlaolloluoljllcalgalnflafltelsrlfrllplkimibmcamcombommomifmabbjcbscbwebcabnabtabmlbpubabcbbcnecincpncllcstcwtcpwcnyckfhbzhovhmoiskiobisbitcifyituipinvinwinxincbnbcnmanfangdnmenrenkpnmtnyunrunfununobiojioriohbogmofooboooooacoecoceongoproartistottnttbbtcateatlatvetpetbetnethktmitfitintjothotgotdotbotprueduicujnjyouinknhktdkappsapgapmapdnptopgopllpjmpzipvipripesqtrvdtvitvdevmovgovhivnrwlawsewnewbmwwownowhowdvrftrmtrsfrbarcartvscrseusawsupsubssbsadsddsldssasbmsmlsxxxboxfoxgmxtjxsextaxbuyflydiysoyjoyskypaydaygayxyzanzbizwebersenerpokerlameractortatarsolarລາວคอมไทยtourslocusnexuslexusgiftsbeatsboatspartspressglassswissकॉमनेटtiresgivescodeshomesgamestunesshoescardswalesloansvegastoolsdealsautosparisファッションworkssucksrocksxeroxforexfedexpartylillymoneystudyrugbytoraytoday中文网xn--unup4y天主教飞利浦新加坡enterprises我爱你嘉里大酒店christmasxn--fct429kholdingsxn--8y0a063axn--mgbx4cd0ablifestyleabogadoallstatenetbankكاثوليكxn--s9brj9cxn--gk3at1ebestbuycharityxn--55qx5dmicrosoftpropertybasketballhomegoodscorsicajewelrygallerygrocerysurgerycountrybrusselsverisignferreroxn--czr694bhdfcbankcommbanksoftbankپاكستانپاکستانnextdirectالسعوديهالعليانxn--h2brj9c8cxn--80adxhksshikshaxn--mgbai9azgqp6jcuisinellabarclayscatholicxn--kpry57dcompanyxn--xhq521bblackfridayxn--mgba3a3ejtsandvikxn--d1acj3bacademydownloadمليسياxn--j1amhxn--w4r85el8fhu5dnraipirangaathletaxn--fhbeixn--mgbqly7cvafrzuerichxn--c2br7gஇலங்கைcontractorsxn--io0a7igraphicsinsurancetemasekxn--xkc2al3hye2amotorcyclesphotographydirectoryplumbingxn--vhquvclothingtrainingcleaningwilliamhilllightingxn--mgba3a4f16ashoppingcateringeducationokinawapicturesventuresproductionsxn--9et52uwalmartഭാരതംsupportrealestatecapitalonexn--nqv7fs00emaauspostfloristdentistxn--qxamgodaddybradescobargainsmitsubishikerryhotelsxn--9dbq2axn--3pxu8kimmobilienxn--fjq720axn--mgbtx2bholidaymckinseymadridbusinessbuildersxn--4gbrimмоскваالسعودیةcoffeedegreelacaixapartnersalsaceofficeabbvievoyageorangegeorgeonlinechromemobilekindlegoogleoraclecircleschulesecureinsurexn--mgba7c0bbn0aestatexn--mgbc0a9azcgcruisehangoutxn--vuq861bxn--42c2d9arexrothfirestoneuniversityxn--nnx388alifeinsuranceextraspaceонлайнvermögensberatersoftwarexn--fiqs8sxn--mgbab2bdxn--w4rs40ltiendaभारतम्africatoyotaotsukasakuracameracreditcardnagoyaconsultingnetworktheatermonsterprogressivepioneerxn--55qw42gracingdatingvotingvikinglivinggivingxn--bck1b9a5dre4cbrotherweatherjoburgفلسطينlplfinancialxn--clchc0ea0b2g2a9gcdfutbolschoolsocialglobaldentalwoodsidechanelairtelmatteltravelrealtorwebcamstreamభారత్unicomalstomxn--nodexn--6frz82gmuseumfurniturexn--rvc1e0am3exn--mix891faccenturexn--11b4c3dismailineustardiscountquebeccomsecclinicservicesxn--y9a3aqxn--c1avgswatchchurchsearchالاردنmarketingcontacthealthmonashshoujisanofitaipeiamericanexpresssuzukiアマゾンクラウドポイントbhartiグーグルxn--mgberp4a5d4armemorialxn--1qqw23alondonmormoninstitutevisionbostonnortoncouponmaisonamazonvirginberlindesigndurbanolayannissananquanhitachikaufengardenreisenbayerntechnologydatsunxn--90a3aclatinocasinostudiophysioxn--ngbe9e0apharmacytattootaobaoaramcoexpertreportabbottdirectselectimamatfairwindspictettargetmarketintuittravelersinsurancecreditdupontryukyusuppliesxn--tckwebnpparibasschmidtmerckmsdyodobashirestaurantbridgestonecricketxn--fpcrj9c3dbostikbroadwayattorneylefrakemerckxn--fiq228c5hscareersfarmerswinnersflowersxn--wgbh1cguitarsxn--54b7fta0ccxn--p1acfmakeupgalluplandroverxn--kcrx77d1x4agoldpointbauhausxn--mgbayh7gpahiphopplaystationxn--mgba3a4fraxn--eckvdtc9dhyundaixn--gckr3f0fistanbulticketsmarketsflightschintaireviewsxn--3e0b707ewindowsxn--fiqz9sfinancialxn--fzys8d69uvgmابوظبيdiscoverreviewবাংলাxn--5su34j936bgsgmoscowobserverapartmentsдетиارامكوсайтeurovisionxn--i1b6b1a6a2exn--xkc2dl3a5ee0hتونسموقعبارتڀارتشبكةعمانبيتكعراقreadkredbondlandbandfundfoodprodgoldfordtubecafesafelifeggeeieeefreefagepagegugezonewinememenamegamesaleablebikenikelikecarecbreherefiresaveloveliveblueartedatesitevotecaseluxebofamodaltdaasdatiaayogasinavanashiaasiajavabbvatevavivadatazaraarpacasavisasncfprofmaifsurfgolfdvagsongbingpingwangkpmggoogblogpohlfailcooldellcalldeallidlsarlfilmteamroomfarmimdbarabclubhdfcicbchsbcgmbhrichtechfishdishcashminiernikddiaudiwikimobitaxicitikiwidesiqponskinloanakdnwienopenporncerntownimmolimoolloinfonicofidolegosaxozeroaerovivoautovotomotofastbestresthostpostnextlgbtchatseatgiftmeetdietreitmintrentgentspotscotguruitausohumenucyoubanklinkpinkdclktalksilkbookseekworkrsvpaarpjeepshopcoophelpcamppccwshowbeerstarruhrflirweirhaircarsparsjprshausplusnewstipstoysjobskidsfanspicsdocsxboxamexsexynavycitysonyarmyallybabyplaydeliverybuzzgbizlamborghiniphilipsලංකාಭಾರತfitnessexpresslanxesspfizercenterwalterlawyersoccercareerkosherbrokerlockerdealerdoctorauthorxn--mgbqly7c0a67fbcvermögensberatungjaguarxn--pssy2uxn--hxt814eflickrrepairrogersairbusxn--mgbai9a5eva00beventsyachtsxn--t60b56aভাৰতভারতभारतभारोतviajeshermeshughesxn--j1aefसंगठनvillasଭାରତclaimshotelsભારતzapposphotosjuegoscondostatamotorsgratistennisਭਾਰਤtkmaxxtjmaxxschaeffleryandexxn--80aswgrealtysafetybeautyluxuryxn--3ds443gsupplyfamilyxn--o3cw4hhockeysydneyxn--90aenissayalipayenergycomputeragencyxn--rovu88b電訊盈科xn--gecrj9cstatefarmaccountantaquarelleolayangroup香格里拉xn--p1ai组织机构xn--1ck2e1bxn--mgbt3dhdschwarzموريتانياabudhabinowruzkomatsufujitsuhospitalxn--80asehdbxn--mgbtf8flxn--j6w193gxn--yfro4i67oprudentialxn--flw351ecruisescoursesrecipesxn--e1a4cferrarixn--ses554gxn--wgbl6awatchesstaplessinglesxn--mgbcpq6gpa1axn--otu796dpropertiescreditunionxn--mgbah1a3hjkrdstockholmhisamitsuالسعوديةstcgroupdomainsoriginscouponsbloombergclubmedfroganslimitedxn--80aqecdr1aexposedinternationalequipmentbarclaycardxn--q7ce6axn--mgbi4ecexpprotectionassociatesconstructionxn--cck2b3bxn--45q11candroidfoundationישראלxn--mgbca7dzdocliniqueboutiqueengineerxn--qxa6asystemsfirmdalefashionauctionxn--nqv7finfinitirentalsreliancetradingweddingfishinghostinggentingbookingcookingxn--3hcrj9cgraingerxn--czrs0tdemocratsamsungyokohamaxn--h2breg3evexn--nyqy26alundbeckmelbournevacationssolutionsfrontierxn--vermgensberatung-pwbmanagementxn--cg4bkixn--mgb2ddeslincolnhamburgsandvikcoromantblockbusterairforcebarefootxn--4dbrk0ceinvestmentsfeedbackcommunityxn--ngbrxالبحرينdiamondsamsterdamhealthcareredumbrellaxn--mxtq1mxn--2scrj9cagakhanxn--mgbpl2fhкатоликcaravanசிங்கப்பூர்richardlimortgageamericanfamilyxn--fzc2c9e2cscholarshipssaarlandxn--imr513nvlaanderensamsclubgoodyearkitchenஇந்தியாweatherchannelallfinanzxn--kput3iالسعودیۃxn--90aisxn--efvy88hالجزائرxn--mgbaam7a8hexchangejpmorganxn--tiq49xqyjfidelitysecurityxn--mk1bu44cwanggouxn--fiq64bxn--6qq986b3xlxn--mgbbh1a71exn--80ao21amarshallsxn--5tzm5gtravelerspanasoniclatrobeyoutubeaccountantsxn--rhqv96gxn--cckwcxetdanalyticsxn--ygbi2ammxبازاربھارتسوريةorganicfreseniusسورياxn--9krt00axn--qcka1pmcxn--jlq480n2rgdeloittesciencefinancexn--jvr189mxn--30rr7yhomesensehotmailbaseballfootballleclercboehringerxn--q9jyb4cxn--mix082fاليمنهمراهpolitieسودانايرانایرانnetflixyamaxunxn--lgbbat1ad8jcollegestoragecapetowncolognekerrypropertiesxn--mgbgu82axn--ogbpf8flxn--czru2dwhoswhociprianilasallexn--g2xx48cforsalebanamexaudiblexn--vermgensberater-ctbxn--zfr164bericssonvanguardxn--45brj9cindustriestheatremarriottxn--3bst00mcomparexn--mgberp4a5d4a87gcapitaldigitalالمغربbarcelonashangrilaxn--d1alfcalvinkleinwwwcitysapporokawasakinagoyasendaikobekitakyushuyokohamackjp";
+const rulesRoot = 671;
+const exceptionsRoot = 675;
+
+// NOTE: kept (intentionally) near-identical to packages/tldts-icann/src/suffix-trie.ts.
+// They are separate copies rather than a shared helper because the lookup is
+// only fast when the typed arrays are module-scope monomorphic globals —
+// closing over them (a shared factory) measured ~20% slower. The ICANN build
+// also specializes (constant mask, no isIcann/isPrivate). Keep the two in sync.
+// `charCodeAt.call(hostname, i)`, not `hostname.charCodeAt(i)`: see
+// `is-valid.ts` in tldts-core.
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const charCodeAt = String.prototype.charCodeAt;
+// `edgeOffset` (where each label starts in `labelText`), `edgeHash` (djb2 of
+// each label) and `wildcardEdge` (each node's '*' edge, or -1) are derived once
+// at load instead of being shipped: the bundle then carries only the
+// compressible `labelText` + structure, while the lookup binary-searches
+// integer hashes. The cost is a single ~1ms pass at first import — cheaper than
+// the object trie it replaces. Kept at module scope (not captured in a closure)
+// so V8 treats the typed arrays as fast monomorphic globals.
+const numberOfNodes = nodeFlags.length;
+const numberOfEdges = edgeLength.length;
+const edgeOffset = new Uint32Array(numberOfEdges);
+const edgeHash = new Uint32Array(numberOfEdges);
+const wildcardEdge = new Int32Array(numberOfNodes).fill(-1);
+for (let node = 0, offset = 0; node < numberOfNodes; node += 1) {
+    for (let edge = edgeStart[node]; edge < edgeStart[node + 1]; edge += 1) {
+        edgeOffset[edge] = offset;
+        const end = offset + edgeLength[edge];
+        let hash = 5381;
+        for (let i = end - 1; i >= offset; i -= 1) {
+            hash = (hash * 33) ^ labelText.charCodeAt(i);
+        }
+        edgeHash[edge] = hash >>> 0;
+        if (edgeLength[edge] === 1 &&
+            labelText.charCodeAt(offset) === 42 /* '*' */) {
+            wildcardEdge[node] = edge;
+        }
+        offset = end;
+    }
+}
+// Result of the last `walk`, kept in module scope to avoid allocating a match
+// object. Safe because lookups are synchronous and read right after `walk`.
+let matchNode = -1;
+let matchStart = 0;
+let matchEnd = 0;
+/**
+ * True if edge `edge`'s label equals `hostname[start, start + length)`.
+ */
+function labelEquals(edge, hostname, start, length) {
+    if (edgeLength[edge] !== length) {
+        return false;
+    }
+    const offset = edgeOffset[edge];
+    for (let i = 0; i < length; i += 1) {
+        if (labelText.charCodeAt(offset + i) !== hostname.charCodeAt(start + i)) {
+            return false;
+        }
+    }
+    return true;
+}
+/**
+ * Find the child edge of `node` whose label is `hostname[start, start + length)`.
+ * Edges are sorted by hash, so binary-search the hash then verify the label
+ * (scanning the rare run of equal hashes). Returns the edge index or -1.
+ */
+function findEdge(node, hash, hostname, start, length) {
+    let lo = edgeStart[node];
+    let hi = edgeStart[node + 1];
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const value = edgeHash[mid];
+        if (value < hash) {
+            lo = mid + 1;
+        }
+        else if (value > hash) {
+            hi = mid;
+        }
+        else {
+            for (let e = mid; e >= lo && edgeHash[e] === hash; e -= 1) {
+                if (labelEquals(e, hostname, start, length))
+                    return e;
+            }
+            for (let e = mid + 1; e < hi && edgeHash[e] === hash; e += 1) {
+                if (labelEquals(e, hostname, start, length))
+                    return e;
+            }
+            return -1;
+        }
+    }
+    return -1;
+}
+/**
+ * Walk `hostname`'s labels right-to-left from `root`, recording the deepest
+ * node whose flag passes `allowedMask` (with the label boundaries of that match
+ * in `matchStart`/`matchEnd`). Returns whether any match was found.
+ * An empty label (leading dot or `..`) never matches a `*` edge.
+ */
+function walk(hostname, root, allowedMask) {
+    let node = root;
+    let end = hostname.length;
+    let hash = 5381;
+    matchNode = -1;
+    for (let i = hostname.length - 1; i >= 0; i -= 1) {
+        const code = charCodeAt.call(hostname, i);
+        if (code === 46 /* '.' */) {
+            const start = i + 1;
+            let edge = findEdge(node, hash >>> 0, hostname, start, end - start);
+            if (edge === -1 && end !== start) {
+                edge = wildcardEdge[node];
+            }
+            if (edge === -1) {
+                return matchNode !== -1;
+            }
+            node = edgeChild[edge];
+            if ((nodeFlags[node] & allowedMask) !== 0) {
+                matchNode = node;
+                matchStart = start;
+                matchEnd = end;
+            }
+            end = i;
+            hash = 5381;
+        }
+        else {
+            hash = (hash * 33) ^ code;
+        }
+    }
+    // Left-most label: hostname[0, end). Same find/descend/record as the loop —
+    // duplicated rather than folded into the loop (via `i >= -1`) because that
+    // extra per-character branch measured slightly slower on the hot path.
+    let edge = findEdge(node, hash >>> 0, hostname, 0, end);
+    if (edge === -1 && end !== 0) {
+        edge = wildcardEdge[node];
+    }
+    if (edge !== -1) {
+        node = edgeChild[edge];
+        if ((nodeFlags[node] & allowedMask) !== 0) {
+            matchNode = node;
+            matchStart = 0;
+            matchEnd = end;
+        }
+    }
+    return matchNode !== -1;
+}
+/**
+ * Check if `hostname` has a valid public suffix in the trie.
+ */
+function suffixLookup(hostname, options, out) {
+    if (fastPathLookup(hostname, options, out)) {
+        return false;
+    }
+    const allowedMask = (options.allowPrivateDomains ? 2 /* RULE_TYPE.PRIVATE */ : 0) |
+        (options.allowIcannDomains ? 1 /* RULE_TYPE.ICANN */ : 0);
+    // Exceptions have priority and strip their own left-most label (e.g. the
+    // rule '!www.ck' makes the suffix of 'www.ck' be 'ck').
+    if (walk(hostname, exceptionsRoot, allowedMask)) {
+        out.isIcann = (nodeFlags[matchNode] & 1 /* RULE_TYPE.ICANN */) !== 0;
+        out.isPrivate = (nodeFlags[matchNode] & 2 /* RULE_TYPE.PRIVATE */) !== 0;
+        out.publicSuffix = hostname.slice(matchEnd + 1);
+        return true;
+    }
+    if (walk(hostname, rulesRoot, allowedMask)) {
+        out.isIcann = (nodeFlags[matchNode] & 1 /* RULE_TYPE.ICANN */) !== 0;
+        out.isPrivate = (nodeFlags[matchNode] & 2 /* RULE_TYPE.PRIVATE */) !== 0;
+        out.publicSuffix = hostname.slice(matchStart);
+        return false;
+    }
+    // No match: the prevailing '*' rule makes the right-most label the suffix.
+    out.isIcann = false;
+    out.isPrivate = false;
+    const lastDot = hostname.lastIndexOf('.');
+    out.publicSuffix = lastDot === -1 ? hostname : hostname.slice(lastDot + 1);
+    return false;
+}
+
+// For all methods but 'parse', it does not make sense to allocate an object
+// every single time to only return the value of a specific attribute. To avoid
+// this un-necessary allocation, we use a global object which is re-used.
+const RESULT = getEmptyResult();
+function parse(url, options) {
+    return parseImpl(url, 5 /* FLAG.ALL */, suffixLookup, options, getEmptyResult());
+}
+function getHostname(url, options) {
+    /*@__INLINE__*/ resetResult(RESULT);
+    return parseImpl(url, 0 /* FLAG.HOSTNAME */, suffixLookup, options, RESULT).hostname;
+}
+function getPublicSuffix(url, options) {
+    /*@__INLINE__*/ resetResult(RESULT);
+    return parseImpl(url, 2 /* FLAG.PUBLIC_SUFFIX */, suffixLookup, options, RESULT)
+        .publicSuffix;
+}
+function getDomain(url, options) {
+    /*@__INLINE__*/ resetResult(RESULT);
+    return parseImpl(url, 3 /* FLAG.DOMAIN */, suffixLookup, options, RESULT).domain;
+}
+function getFullDomain(url, options) {
+    /*@__INLINE__*/ resetResult(RESULT);
+    const result = parseImpl(url, 3 /* FLAG.DOMAIN */, suffixLookup, options, RESULT);
+    // The hostname *is* the full domain (subdomain + domain) whenever a
+    // registrable domain exists; gate on `domain` so non-registrable inputs
+    // (IPs, suffix-less or invalid hostnames) return `null` like `getDomain`.
+    return result.domain === null ? null : result.hostname;
+}
+function getSubdomain(url, options) {
+    /*@__INLINE__*/ resetResult(RESULT);
+    return parseImpl(url, 4 /* FLAG.SUB_DOMAIN */, suffixLookup, options, RESULT)
+        .subdomain;
+}
+function getDomainWithoutSuffix(url, options) {
+    /*@__INLINE__*/ resetResult(RESULT);
+    return parseImpl(url, 5 /* FLAG.ALL */, suffixLookup, options, RESULT)
+        .domainWithoutSuffix;
+}
+
+exports.FB = getDomain;
+__webpack_unused_export__ = getDomainWithoutSuffix;
+__webpack_unused_export__ = getFullDomain;
+__webpack_unused_export__ = getHostname;
+__webpack_unused_export__ = getPublicSuffix;
+__webpack_unused_export__ = getSubdomain;
+__webpack_unused_export__ = parse;
+//# sourceMappingURL=index.js.map
+
+
+/***/ }),
+
 /***/ 581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(389);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(958);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env, {
     out: (text) => process.stdout.write(text),
@@ -3632,7 +5385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 389:
+/***/ 958:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3651,9 +5404,114 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/seller-config.ts
+
+/** The loopback redirect URI used when none is given (RFC 8252 §7.3 style; never served). */
+const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/openactive-auth-check/callback';
+/** The selectors the OpenActive test suite's defaults stand for, matching the usual forms. */
+const DEFAULT_SELECTORS = {
+    username: "[name='username' i]",
+    password: "[name='password' i]",
+    submit: '[type=submit]',
+    consent: '[type=submit]',
+};
+/**
+ * The seller login from the inputs, or undefined when none was given. Bad input throws
+ * {@link InputError}; a message never contains the username or password.
+ */
+function parseSellerLogin(raw) {
+    const value = (name) => raw[name]?.trim() || undefined;
+    const username = value('seller-username');
+    // A password is taken as typed: spaces at either end may be part of it.
+    const password = raw['seller-password'] || undefined;
+    const others = ['seller-id', 'login-mode', 'login-selectors', 'chrome-path'].filter((name) => value(name) !== undefined);
+    if (!username && !password) {
+        if (others.length > 0) {
+            throw new InputError(others[0], 'needs seller-username and seller-password');
+        }
+        return undefined;
+    }
+    if (!username)
+        throw new InputError('seller-username', 'required with seller-password');
+    if (!password)
+        throw new InputError('seller-password', 'required with seller-username');
+    const sellerId = value('seller-id');
+    if (sellerId !== undefined && !isAbsoluteUrl(sellerId)) {
+        throw new InputError('seller-id', `must be the seller's @id, a URL (got ${quoted(sellerId)})`);
+    }
+    return {
+        username,
+        password,
+        sellerId,
+        redirectUri: parseRedirectUri(value('redirect-uri')),
+        mode: parseMode(value('login-mode')),
+        selectors: parseSelectors(value('login-selectors')),
+        chromePath: value('chrome-path'),
+    };
+}
+function parseRedirectUri(text) {
+    if (text === undefined)
+        return DEFAULT_REDIRECT_URI;
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError('redirect-uri', `not a URL: ${quoted(text)}`);
+    }
+    if (url.hash || text.includes('#')) {
+        throw new InputError('redirect-uri', 'must not have a fragment (RFC 6749 §3.1.2)');
+    }
+    const loopbackHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !loopbackHttp) {
+        throw new InputError('redirect-uri', 'must be an https URL, or http on loopback (the tool never requests it)');
+    }
+    return url.href;
+}
+function parseMode(text) {
+    if (text === undefined || text === 'form')
+        return 'form';
+    if (text === 'browser')
+        return 'browser';
+    throw new InputError('login-mode', `must be "form" or "browser" (got ${quoted(text)})`);
+}
+/**
+ * One `name: selector` per line, for any of username, password, submit and consent; the others
+ * keep their defaults. A selector may itself contain ":" and "," (only the first ":" splits).
+ */
+function parseSelectors(text) {
+    const selectors = { ...DEFAULT_SELECTORS };
+    if (text === undefined)
+        return selectors;
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === '')
+            continue;
+        const colon = line.indexOf(':');
+        const name = line.slice(0, colon).trim();
+        const selector = line.slice(colon + 1).trim();
+        if (colon === -1 || !Object.hasOwn(DEFAULT_SELECTORS, name) || selector === '') {
+            throw new InputError('login-selectors', `each line must be "username|password|submit|consent: CSS selector" (got ${quoted(line)})`);
+        }
+        selectors[name] = selector;
+    }
+    return selectors;
+}
+function isAbsoluteUrl(text) {
+    try {
+        return new URL(text).protocol.length > 1;
+    }
+    catch {
+        return false;
+    }
+}
+function quoted(text) {
+    return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+}
+
 ;// CONCATENATED MODULE: ./src/config.ts
 
-const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+
+const INPUT_NAMES = [
     'issuer',
     'initial-access-token',
     'client-id',
@@ -3665,7 +5523,16 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'strict',
     'fail-on',
     'request-timeout',
-]));
+    'run-timeout',
+    'allow-endpoint-origins',
+    'seller-username',
+    'seller-password',
+    'seller-id',
+    'redirect-uri',
+    'login-mode',
+    'login-selectors',
+    'chrome-path',
+];
 /** Bad input: the message names the input and never contains a secret value. */
 class InputError extends Error {
     input;
@@ -3677,6 +5544,7 @@ class InputError extends Error {
 }
 const DEFAULT_SCOPE = 'openactive-ordersfeed';
 const DEFAULT_REQUEST_TIMEOUT_SECONDS = 20;
+const DEFAULT_RUN_TIMEOUT_SECONDS = 120;
 /** Validates the inputs; throws {@link InputError} naming the first bad one. */
 function parseConfig(raw) {
     const value = (name) => raw[name]?.trim() || undefined;
@@ -3721,6 +5589,9 @@ function parseConfig(raw) {
         strict: parseBoolean('strict', value('strict')),
         failOn: parseFailOn(value('fail-on')),
         requestTimeoutMs: parseTimeout(value('request-timeout')) * 1000,
+        runTimeoutMs: parseSeconds('run-timeout', value('run-timeout'), DEFAULT_RUN_TIMEOUT_SECONDS, 3600) * 1000,
+        allowEndpointOrigins: parseOrigins(value('allow-endpoint-origins')),
+        seller: parseSellerLogin(raw),
     };
 }
 /** True for the loopback names this tool may reach over plain http. */
@@ -3785,12 +5656,42 @@ function parseTimeout(text) {
     }
     return seconds;
 }
+function parseSeconds(name, text, fallback, max) {
+    if (text === undefined)
+        return fallback;
+    const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > max) {
+        throw new InputError(name, `must be a number of seconds from 1 to ${max} (got ${JSON.stringify(text)})`);
+    }
+    return seconds;
+}
+/** A list of origins, separated by commas, spaces or lines: each https://host[:port]. */
+function parseOrigins(text) {
+    if (text === undefined)
+        return [];
+    return text
+        .split(/[\s,]+/)
+        .filter((item) => item !== '')
+        .map((item) => {
+        let url;
+        try {
+            url = new URL(item);
+        }
+        catch {
+            throw new InputError('allow-endpoint-origins', `not a URL: ${JSON.stringify(item)}`);
+        }
+        if (url.origin === 'null' || url.href.replace(/\/$/, '') !== url.origin) {
+            throw new InputError('allow-endpoint-origins', `must be origins such as https://host:port, without a path (got ${JSON.stringify(item)})`);
+        }
+        return url.origin;
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/report/json.ts
 /** The machine-readable report: findings and the exchanges' outline, no bodies, no secrets. */
 function renderJson(report) {
     const { tool, issuer, result, failures, warnings, startedAt, durationMs, clientId, stages, checks, } = report;
-    const exchanges = report.exchanges.map(({ stage, label, method, url, status, durationMs, error }) => ({
+    const exchanges = report.exchanges.map(({ stage, label, method, url, status, durationMs, error, retries }) => ({
         stage,
         label,
         method,
@@ -3798,6 +5699,7 @@ function renderJson(report) {
         status: status ?? null,
         durationMs,
         ...(error ? { error: error.message } : {}),
+        ...(retries ? { retries } : {}),
     }));
     const body = {
         tool,
@@ -3901,6 +5803,7 @@ const STAGES = [
     'token',
     'access-token',
     'orders-feed',
+    'authorization',
 ];
 /** The names a seller reads in the report. */
 const STAGE_TITLES = {
@@ -3910,6 +5813,7 @@ const STAGE_TITLES = {
     token: 'Client Credentials grant',
     'access-token': 'Access token',
     'orders-feed': 'Orders feed',
+    authorization: 'Seller authorization (authorization code flow)',
 };
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
@@ -4072,6 +5976,126 @@ const ACCESS_TOKEN_CHECKS = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/checks/catalogue/authorization.ts
+
+const OIDC_CORE = 'OpenID Connect Core 1.0';
+const TEST_SUITE = 'OpenActive test suite, authorization-code-flow-test';
+/** The seller authorization stage: only with a seller's test login (seller-username/password). */
+const AUTHORIZATION_CHECKS = {
+    'authorization.redirect-uri-checked': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'An authorization request with a redirect URI that was not registered is refused before the login page, and never redirected to that URI.',
+        reference: `RFC 6749 §3.1.2.4, §4.1.2.1; ${OIDC_CORE} §3.1.2.1`,
+        fix: 'Compare redirect_uri exactly with the client’s registered redirect URIs and show an error page (no redirect) when it does not match.',
+    },
+    'authorization.login': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The authorization request leads to a login page; the seller’s credentials (and consent) end in a redirect to the redirect URI with a code.',
+        reference: `RFC 6749 §4.1.1, §4.1.2; ${OBA} §Authorization Code Flow`,
+        fix: 'Serve a login page for the authorization endpoint, accept the test seller’s credentials, and redirect to the registered redirect URI with code and state. If the login needs JavaScript, use login-mode browser; check login-selectors.',
+    },
+    'authorization.state': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The redirect carries the state parameter exactly as sent.',
+        reference: 'RFC 6749 §4.1.2, §10.12',
+        fix: 'Return the state request parameter unchanged with the code.',
+    },
+    'authorization.pkce-enforced': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'With PKCE S256 sent, a code exchanged with a wrong code_verifier is refused with invalid_grant.',
+        reference: 'RFC 7636 §4.4, §4.6; OAuth 2.0 Security BCP (RFC 9700) §2.1.1',
+        fix: 'Store code_challenge with the code and compare BASE64URL(SHA256(code_verifier)) with it at the token endpoint; refuse a mismatch with 400 invalid_grant.',
+    },
+    'authorization.token-response': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The code exchange answers 200 JSON with access_token, token_type Bearer and an id_token.',
+        reference: `RFC 6749 §4.1.3, §4.1.4, §5.1; ${OIDC_CORE} §3.1.3.3; ${OBA} §Authorization Code Flow`,
+        fix: 'Exchange a valid code (with client authentication and the code_verifier) for an access token and an ID token.',
+    },
+    'authorization.refresh-token': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'A refresh_token is issued for the offline_access scope.',
+        reference: `${OBA} §Authorization Code Flow; ${OIDC_CORE} §11; ${TEST_SUITE} (refresh)`,
+        fix: 'Issue a refresh token when offline_access is requested (with prompt=consent), so the partner keeps access to the seller.',
+    },
+    'authorization.id-token-signature': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The ID token’s signature verifies with a key from the JWKS.',
+        reference: `${OIDC_CORE} §3.1.3.7, §10.1`,
+        fix: 'Sign ID tokens with an asymmetric key (e.g. RS256) published in jwks_uri, naming it by kid.',
+    },
+    'authorization.id-token-claims': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The ID token’s iss is the issuer, aud the client id, nonce as sent, exp and iat sound.',
+        reference: `${OIDC_CORE} §2, §3.1.3.7`,
+        fix: 'Set iss to the issuer, aud to the client id, echo the nonce of the request, and set iat and exp from a correct clock.',
+    },
+    'authorization.seller-id': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The ID token carries https://openactive.io/sellerId, equal to the seller’s @id when seller-id is given.',
+        reference: `${OBA} §ID Token claims; ${TEST_SUITE}`,
+        fix: 'Add the https://openactive.io/sellerId claim (the seller’s JSON-LD @id) to ID tokens for the openactive-identity scope.',
+    },
+    'authorization.seller-claims': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The ID token carries https://openactive.io/sellerName, sellerUrl and sellerLogo as strings.',
+        reference: `${OBA} §ID Token claims; ${TEST_SUITE}`,
+        fix: 'Add the sellerName, sellerUrl and sellerLogo claims (https://openactive.io/…) to ID tokens for the openactive-identity scope.',
+    },
+    'authorization.booking-service-claims': {
+        stage: 'authorization',
+        level: 'should',
+        title: 'The ID token carries https://openactive.io/bookingServiceName and bookingServiceUrl.',
+        reference: `${OBA} §ID Token claims`,
+        fix: 'Add the bookingServiceName and bookingServiceUrl claims (https://openactive.io/…) to ID tokens for the openactive-identity scope.',
+    },
+    'authorization.openbooking-scope': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The access token grants openactive-openbooking.',
+        reference: `RFC 6749 §3.3, §5.1; ${OBA} §OAuth Flows and Scopes`,
+        fix: 'Grant openactive-openbooking to the authorization code flow and say so in the token response’s scope.',
+    },
+    'authorization.refresh': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'The refresh token grant returns a new access token.',
+        reference: `RFC 6749 §6; ${TEST_SUITE} (refresh)`,
+        fix: 'Accept grant_type=refresh_token with client authentication and return a new access token.',
+    },
+    'authorization.refresh-rotation': {
+        stage: 'authorization',
+        level: 'info',
+        title: 'Reports whether the refresh token grant rotates the refresh token.',
+        reference: 'RFC 6749 §6; OAuth 2.0 Security BCP (RFC 9700) §4.14.2',
+        fix: 'Nothing to fix: partners must keep the refresh token the last response returned.',
+    },
+    'authorization.consent-remembered': {
+        stage: 'authorization',
+        level: 'should',
+        title: 'A second authorization by the same seller (a new login) does not ask for consent again.',
+        reference: `${OBA} §Authorization Code Flow; OpenActive test suite, authorization-persisted-test`,
+        fix: 'Remember the seller’s consent for the booking partner across logins; ask again only for new scopes or prompt=consent.',
+    },
+    'authorization.code-single-use': {
+        stage: 'authorization',
+        level: 'must',
+        title: 'An authorization code exchanged once is refused the second time.',
+        reference: 'RFC 6749 §4.1.2, §10.5',
+        fix: 'Mark a code used at its first exchange and refuse it afterwards with invalid_grant (ideally revoking the tokens it gave).',
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/checks/catalogue/discovery.ts
 
 const DISCOVERY_CHECKS = {
@@ -4137,6 +6161,13 @@ const DISCOVERY_CHECKS = {
         title: 'Endpoints on another origin than the issuer are listed.',
         reference: `${OIDC_DISCOVERY} §3; RFC 8414 §2`,
         fix: 'Nothing to fix if intended: booking partners must be able to reach every origin listed.',
+    },
+    'discovery.endpoint-addresses': {
+        stage: 'discovery',
+        level: 'must',
+        title: 'No endpoint on another origin resolves to a loopback, link-local or private address while the issuer is public; such an endpoint is not called.',
+        reference: `${OIDC_DISCOVERY} §3; RFC 8414 §2; OWASP SSRF prevention`,
+        fix: 'Advertise the public addresses booking partners reach. If an internal origin is intended, the workflow lists it in allow-endpoint-origins.',
     },
     'discovery.grant-types': {
         stage: 'discovery',
@@ -4343,6 +6374,20 @@ const REGISTRATION_CHECKS = {
         reference: 'RFC 7591 §3; RFC 6750 §3.1',
         fix: 'Check the initial access token: answer 401 with error="invalid_token" to a wrong one.',
     },
+    'registration.no-secret-echo': {
+        stage: 'registration',
+        level: 'should',
+        title: 'No registration response echoes the initial access token it was sent.',
+        reference: 'RFC 6750 §5.3; RFC 7591 §3.2.2',
+        fix: 'Leave credentials out of error messages and bodies: logs and proxies keep them.',
+    },
+    'registration.client-deleted': {
+        stage: 'registration',
+        level: 'info',
+        title: 'The client registered for the check is deleted afterwards when the server offers RFC 7592 management (registration_client_uri and registration_access_token).',
+        reference: 'RFC 7592 §2.3',
+        fix: 'Nothing to fix; without RFC 7592 the registered client remains and its id is reported.',
+    },
 };
 
 ;// CONCATENATED MODULE: ./src/checks/catalogue/token.ts
@@ -4432,6 +6477,13 @@ const TOKEN_CHECKS = {
         reference: `RFC 6749 §3.3, §5.2 (invalid_scope); ${OBA} §OAuth Flows and Scopes`,
         fix: 'Grant only the scopes the client was registered for; refuse others with 400 invalid_scope or leave them out.',
     },
+    'token.no-secret-echo': {
+        stage: 'token',
+        level: 'should',
+        title: 'No token endpoint response echoes the client secret it was sent.',
+        reference: 'RFC 6749 §10.3; RFC 6750 §5.3',
+        fix: 'Leave credentials out of error messages and bodies: logs and proxies keep them.',
+    },
     'token.get-rejected': {
         stage: 'token',
         level: 'should',
@@ -4448,6 +6500,7 @@ const TOKEN_CHECKS = {
 
 
 
+
 /** Every check the tool performs, by stable id, in report order. */
 const CATALOGUE = {
     ...DISCOVERY_CHECKS,
@@ -4456,6 +6509,7 @@ const CATALOGUE = {
     ...TOKEN_CHECKS,
     ...ACCESS_TOKEN_CHECKS,
     ...ORDERS_FEED_CHECKS,
+    ...AUTHORIZATION_CHECKS,
 };
 /** A check's definition, typed as the general shape (optional fields visible). */
 function definition(id) {
@@ -13620,6 +15674,147 @@ const got = source_create(defaults);
 
 
 
+;// CONCATENATED MODULE: ./src/net/body.ts
+
+/** The most of a response body the tool reads, before and after decompression. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Decodes a response body by its Content-Encoding, never producing more than
+ * {@link MAX_BODY_BYTES}: a gzip bomb stops at the cap instead of filling memory.
+ * Returns the problem instead when the body cannot be decoded within the cap.
+ */
+function decodeBody(raw, encoding) {
+    const codings = (encoding ?? '')
+        .toLowerCase()
+        .split(',')
+        .map((coding) => coding.trim())
+        .filter((coding) => coding !== '' && coding !== 'identity');
+    let body = raw;
+    try {
+        // Codings are listed in the order they were applied: undo them from the last.
+        for (const coding of codings.reverse())
+            body = decode(body, coding);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+            return {
+                problem: `the ${codings.join(', ')} body decompresses to more than ${MAX_BODY_BYTES / 1024} KiB`,
+            };
+        }
+        return { problem: `the body is not valid ${codings.join(', ')} (${error.message})` };
+    }
+    return { text: body.toString('utf8') };
+}
+function decode(body, coding) {
+    const options = { maxOutputLength: MAX_BODY_BYTES };
+    if (coding === 'gzip' || coding === 'x-gzip')
+        return (0,external_node_zlib_namespaceObject.gunzipSync)(body, options);
+    if (coding === 'deflate')
+        return (0,external_node_zlib_namespaceObject.inflateSync)(body, options);
+    if (coding === 'br')
+        return (0,external_node_zlib_namespaceObject.brotliDecompressSync)(body, options);
+    throw new Error(`unsupported content coding ${JSON.stringify(coding)}`);
+}
+
+;// CONCATENATED MODULE: ./src/net/address.ts
+
+const LOOPBACK = new external_node_net_namespaceObject.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+const LINK_LOCAL = new external_node_net_namespaceObject.BlockList();
+LINK_LOCAL.addSubnet('169.254.0.0', 16, 'ipv4'); // the cloud metadata address lives here
+LINK_LOCAL.addSubnet('fe80::', 10, 'ipv6');
+const PRIVATE = new external_node_net_namespaceObject.BlockList();
+PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4');
+PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4');
+PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4');
+PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
+PRIVATE.addSubnet('fc00::', 7, 'ipv6'); // unique local
+const UNSPECIFIED = new external_node_net_namespaceObject.BlockList();
+UNSPECIFIED.addSubnet('0.0.0.0', 8, 'ipv4');
+UNSPECIFIED.addAddress('::', 'ipv6');
+/**
+ * Classifies an IP address. IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) are classified as the
+ * IPv4 address they carry, so the mapping is no way around the guard.
+ */
+function classifyAddress(address) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    const ip = mapped ?? address;
+    const family = (0,external_node_net_namespaceObject.isIP)(ip) === 6 ? 'ipv6' : 'ipv4';
+    if ((0,external_node_net_namespaceObject.isIP)(ip) === 0)
+        return 'public';
+    if (LOOPBACK.check(ip, family))
+        return 'loopback';
+    if (LINK_LOCAL.check(ip, family))
+        return 'link-local';
+    if (PRIVATE.check(ip, family))
+        return 'private';
+    if (UNSPECIFIED.check(ip, family))
+        return 'unspecified';
+    return 'public';
+}
+/** Whether requests to an address of this class need the issuer to be on such a network too. */
+function isInternal(kind) {
+    return kind !== 'public';
+}
+
+;// CONCATENATED MODULE: ./src/net/guard.ts
+
+
+
+/** The system resolver, as Node's HTTP client would use it. */
+const systemLookup = (hostname) => new Promise((resolve, reject) => (0,external_node_dns_namespaceObject.lookup)(hostname, { all: true }, (error, addresses) => error ? reject(error) : resolve(addresses)));
+/** The addresses of a URL's host: an IP literal is its own answer. */
+async function resolveHost(url, lookup) {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if ((0,external_node_net_namespaceObject.isIP)(host))
+        return [{ address: host, family: (0,external_node_net_namespaceObject.isIP)(host) }];
+    return lookup(host);
+}
+/**
+ * Why requests to these addresses must not be sent, or undefined when they may: an endpoint on
+ * an internal network (loopback, link-local such as the cloud metadata address, private) is
+ * refused when the issuer is on the public internet. A booking system never needs that, and an
+ * attacker-controlled discovery document could otherwise aim the runner at its own network.
+ */
+function internalAddressProblem(addresses, issuerInternal) {
+    if (issuerInternal)
+        return undefined;
+    const internal = addresses
+        .map(({ address }) => ({ address, kind: classifyAddress(address) }))
+        .filter(({ kind }) => isInternal(kind));
+    if (internal.length === 0)
+        return undefined;
+    return `resolves to ${internal.map(({ address, kind }) => `${address} (${kind})`).join(', ')}, while the issuer is public`;
+}
+/** Whether any of the issuer's addresses is internal: then internal endpoints are expected. */
+function anyInternal(addresses) {
+    return addresses.some(({ address }) => isInternal(classifyAddress(address)));
+}
+/**
+ * A lookup function for Node's HTTP client that applies {@link internalAddressProblem} to the
+ * addresses it is about to connect to: the check is made again at connection time, so a name
+ * that resolves differently the second time (DNS rebinding) is still refused.
+ */
+function guardedLookup(lookup, issuerInternal) {
+    return ((hostname, options, callback) => {
+        lookup(hostname).then((addresses) => {
+            const problem = internalAddressProblem(addresses, issuerInternal);
+            if (problem) {
+                callback(Object.assign(new Error(`${hostname} ${problem}`), { code: 'ERR_ENDPOINT_ADDRESS' }));
+            }
+            else if (addresses.length === 0) {
+                callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }));
+            }
+            else if (options.all)
+                callback(null, addresses);
+            else
+                callback(null, addresses[0].address, addresses[0].family);
+        }, (error) => callback(error));
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/tool.ts
 /** The tool's name and version, as reported in the JSON report and the User-Agent header. */
 const TOOL = { name: 'openactive-auth-check', version: '0.1.0' };
@@ -13628,33 +15823,83 @@ const TOOL = { name: 'openactive-auth-check', version: '0.1.0' };
 
 
 
-/** The most of a response body the tool reads. */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+
+
+/** Failures that say nothing about conformance, worth another try. */
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
+const MAX_RETRIES = 2;
+const RETRY_AFTER_CAP_MS = 10_000;
+const BACKOFF_MS = 500;
+const TLS_CODES = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 /**
  * The one HTTP client: every request the tool makes goes through it and is recorded.
  *
- * A conformance probe is never retried, redirects are not followed (a redirect is something to
- * report, not to obey), and every request ends within `timeoutMs`.
+ * Redirects are not followed (a redirect is something to report, not to obey, and credentials
+ * must not follow it); every request ends within `timeoutMs` and the run's budget; a body is
+ * read up to {@link MAX_BODY_BYTES}, before and after decompression. Network errors, 429 and
+ * 502–504 are retried at most twice (a POST only when nothing reached the server: 429 or a
+ * refused connection), and each retry is recorded with the exchange.
  */
 class HttpClient {
     exchanges = [];
     #got;
+    #timeoutMs;
+    #deadline;
+    #lookup;
     constructor(options) {
+        this.#timeoutMs = options.timeoutMs;
+        this.#deadline = performance.now() + (options.budgetMs ?? Number.POSITIVE_INFINITY);
+        this.#lookup = options.lookup;
         this.#got = dist_source.extend({
             throwHttpErrors: false,
             followRedirect: false,
             retry: { limit: 0 },
-            timeout: { request: options.timeoutMs },
-            responseType: 'text',
-            headers: { 'user-agent': `${TOOL.name}/${TOOL.version}` },
+            decompress: false,
+            responseType: 'buffer',
+            headers: {
+                'user-agent': `${TOOL.name}/${TOOL.version}`,
+                'accept-encoding': 'gzip, deflate, br',
+            },
             https: options.caCertificate
                 ? { certificateAuthority: [...external_node_tls_namespaceObject.rootCertificates, options.caCertificate] }
                 : {},
         });
     }
+    /**
+     * From now on, connections to internal addresses (loopback, link-local, private) are refused
+     * at connection time, except to the issuer's origin and the allowed ones, unless the issuer is
+     * internal too. Discovery decides this, after checking the advertised endpoints' addresses.
+     */
+    guardAddresses(guard) {
+        this.#guard = { ...guard, exempt: new Set(guard.exempt) };
+    }
+    #guard;
+    #lookupFor(url) {
+        const guard = this.#guard;
+        if (guard && !guard.issuerInternal && !guard.exempt.has(new URL(url).origin)) {
+            return guardedLookup(guard.lookup, false);
+        }
+        return this.#lookup ? guardedLookup(this.#lookup, true) : undefined;
+    }
+    /**
+     * Records an exchange the tool did not send itself: a browser's, during the seller's login in
+     * browser mode (Chromium does that network traffic; this keeps it in the transcript).
+     */
+    record(exchange) {
+        this.exchanges.push(exchange);
+    }
     /** Sends one request; a network error is recorded in the exchange, never thrown. */
     async send(request) {
-        const startedAt = Date.now();
         const started = performance.now();
         const exchange = {
             stage: request.stage,
@@ -13665,15 +15910,47 @@ class HttpClient {
             requestBody: request.body,
             responseHeaders: {},
             responseBody: '',
-            startedAt,
+            startedAt: Date.now(),
             durationMs: 0,
         };
+        const retries = [];
+        for (;;) {
+            await this.#attempt(request, exchange);
+            const delay = this.#retryDelay(request, exchange, retries.length);
+            if (delay === undefined)
+                break;
+            retries.push({ reason: exchange.error?.code ?? `HTTP ${exchange.status}`, delayMs: delay });
+            await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+        if (retries.length > 0)
+            exchange.retries = retries;
+        exchange.durationMs = Math.round(performance.now() - started);
+        this.exchanges.push(exchange);
+        return exchange;
+    }
+    async #attempt(request, exchange) {
+        exchange.status = undefined;
+        exchange.error = undefined;
+        exchange.responseHeaders = {};
+        exchange.responseBody = '';
+        const remaining = this.#deadline - performance.now();
+        if (remaining <= 0) {
+            exchange.error = {
+                code: 'ERR_RUN_BUDGET',
+                message: 'the run’s time budget was spent; the request was not sent',
+            };
+            return;
+        }
         let tooLarge = false;
         try {
+            const lookup = this.#lookupFor(request.url);
             const pending = this.#got(request.url, {
                 method: request.method,
                 headers: request.headers,
                 body: request.body,
+                ...(request.cookieJar ? { cookieJar: request.cookieJar } : {}),
+                timeout: { request: Math.max(1, Math.min(this.#timeoutMs, Math.floor(remaining))) },
+                ...(lookup ? { dnsLookup: lookup } : {}),
             });
             // A server must not be able to fill our memory: stop reading past the cap.
             pending.on('downloadProgress', ({ transferred }) => {
@@ -13685,20 +15962,59 @@ class HttpClient {
             const response = await pending;
             exchange.status = response.statusCode;
             exchange.responseHeaders = { ...response.headers };
-            exchange.responseBody = response.body;
+            const raw = Buffer.isBuffer(response.rawBody)
+                ? response.rawBody
+                : Buffer.from(String(response.body));
+            const body = decodeBody(raw, http_header(response.headers['content-encoding']));
+            if ('text' in body)
+                exchange.responseBody = body.text;
+            else {
+                // Without a usable body there is no response to check: report the reason instead.
+                exchange.error = { code: 'ERR_BODY_UNREADABLE', message: `HTTP ${response.statusCode}, but ${body.problem}` };
+                exchange.status = undefined;
+            }
         }
         catch (error) {
             exchange.error = tooLarge
                 ? {
                     code: 'ERR_BODY_TOO_LARGE',
-                    message: `the response exceeded ${MAX_BODY_BYTES / 1024 / 1024} MiB and was not read further`,
+                    message: `the response exceeded ${MAX_BODY_BYTES / 1024} KiB and was cut`,
                 }
-                : describeError(error);
+                : describeError(error, request.url);
         }
-        exchange.durationMs = Math.round(performance.now() - started);
-        this.exchanges.push(exchange);
-        return exchange;
     }
+    /** How long to wait before another try, or undefined for none. */
+    #retryDelay(request, exchange, done) {
+        if (done >= MAX_RETRIES)
+            return undefined;
+        const code = exchange.error?.code;
+        const status = exchange.status;
+        const retryable = (code !== undefined && RETRY_CODES.has(code)) ||
+            (status !== undefined && RETRY_STATUSES.has(status));
+        if (!retryable)
+            return undefined;
+        const nothingReached = status === 429 || code === 'ECONNREFUSED';
+        if (request.method !== 'GET' && !nothingReached)
+            return undefined;
+        const retryAfter = status === 429 || status === 503
+            ? retryAfterMs(http_header(exchange.responseHeaders['retry-after']))
+            : undefined;
+        const delay = Math.min(retryAfter ?? BACKOFF_MS * 2 ** done, RETRY_AFTER_CAP_MS);
+        // A retry that cannot finish within the budget is not worth starting.
+        return performance.now() + delay + this.#timeoutMs / 4 < this.#deadline ? delay : undefined;
+    }
+}
+/** Retry-After as milliseconds: delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+function retryAfterMs(value, now = Date.now()) {
+    if (value === undefined)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function http_header(value) {
+    return Array.isArray(value) ? value.join(', ') : value;
 }
 /** Request headers as recorded: credentials never reach the recording. */
 function recordedHeaders(headers) {
@@ -13708,173 +16024,22 @@ function recordedHeaders(headers) {
     }
     return out;
 }
-function describeError(error) {
+function describeError(error, url) {
     if (error instanceof RequestError) {
         const code = error.code ?? 'ERR_REQUEST';
         if (error.name === 'TimeoutError') {
             return { code, message: `no response within the request timeout (${code})` };
         }
-        const cause = error.cause instanceof Error ? error.cause.message : error.message;
-        return { code, message: cause };
+        const reason = error.cause instanceof Error ? error.cause.message : error.message;
+        if (TLS_CODES.has(code)) {
+            return {
+                code,
+                message: `TLS: the certificate of ${new URL(url).host} is not trusted: ${reason} (${code}); if a private CA issued it, give that CA in ca-certificate`,
+            };
+        }
+        return { code, message: reason };
     }
     return { code: 'ERR_UNKNOWN', message: error instanceof Error ? error.message : String(error) };
-}
-
-;// CONCATENATED MODULE: ./src/report/model.ts
-
-
-
-/**
- * Builds the report and decides the verdict: a failure always fails the run; a warning fails it
- * only with `fail-on: warning`. Everything that came from the server or the inputs passes
- * through the redaction here, once, so no renderer can leak a secret.
- */
-function buildReport(input) {
-    const redact = (text) => input.secrets.redact(text);
-    const checks = input.findings.map((finding) => ({
-        ...applyStrict(finding, input.config.strict),
-        message: redact(finding.message),
-    }));
-    const exchanges = input.exchanges.map((exchange) => redactExchange(exchange, redact));
-    const failures = checks.filter((check) => check.status === 'fail').length;
-    const warnings = checks.filter((check) => check.status === 'warn').length;
-    const failed = failures > 0 || (input.config.failOn === 'warning' && warnings > 0);
-    return {
-        tool: { ...TOOL },
-        issuer: input.config.issuer,
-        result: failed ? 'fail' : 'pass',
-        failOn: input.config.failOn,
-        failures,
-        warnings,
-        startedAt: input.startedAt.toISOString(),
-        durationMs: input.durationMs,
-        clientId: input.clientId,
-        stages: STAGES.map((stage) => ({
-            stage,
-            status: stageStatus(checks.filter((check) => check.stage === stage)),
-            durationMs: input.timings[stage] ?? 0,
-        })),
-        checks,
-        exchanges,
-    };
-}
-/** Under `strict`, a warning from a check marked strict in the catalogue is a failure. */
-function applyStrict(finding, strict) {
-    if (!strict || finding.status !== 'warn' || !definition(finding.id).strict)
-        return finding;
-    return { ...finding, level: 'must', status: 'fail' };
-}
-/** A stage's status: its worst finding (fail, then warn, then pass); skip when nothing ran. */
-function stageStatus(findings) {
-    for (const status of ['fail', 'warn', 'pass']) {
-        if (findings.some((finding) => finding.status === status))
-            return status;
-    }
-    return 'skip';
-}
-function redactExchange(exchange, redact) {
-    const headers = (record) => Object.fromEntries(Object.entries(record).map(([name, value]) => [
-        name,
-        Array.isArray(value) ? value.map(redact) : value === undefined ? value : redact(value),
-    ]));
-    return {
-        ...exchange,
-        url: redact(exchange.url),
-        requestHeaders: headers(exchange.requestHeaders),
-        requestBody: exchange.requestBody === undefined ? undefined : redact(exchange.requestBody),
-        responseHeaders: headers(exchange.responseHeaders),
-        responseBody: redact(exchange.responseBody),
-        error: exchange.error && { ...exchange.error, message: redact(exchange.error.message) },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/secrets.ts
-/**
- * Knows every secret value of a run (initial access token, client secret, Basic credentials,
- * access token) and removes them from any text before it leaves the tool.
- */
-class Secrets {
-    #values = new Set();
-    #onAdd;
-    /** @param onAdd called once for each new non-empty secret, e.g. `core.setSecret`. */
-    constructor(onAdd = () => { }) {
-        this.#onAdd = onAdd;
-    }
-    /** Registers a secret and every spelling of it that can appear in a request or response. */
-    add(value) {
-        if (!value)
-            return;
-        for (const form of spellings(value)) {
-            // Shorter fragments would redact ordinary letters all over a report.
-            if (form.length < MIN_LENGTH || this.#values.has(form))
-                continue;
-            this.#values.add(form);
-            this.#onAdd(form);
-        }
-    }
-    /** Registers the Basic credentials header made from a client id and secret. */
-    addBasic(clientId, clientSecret) {
-        this.add(basicCredentials(clientId, clientSecret));
-    }
-    /**
-     * The text with every known secret replaced by a marker, including the start of a secret that
-     * a message cut short ("…").
-     */
-    redact(text) {
-        let out = text;
-        // Longest first, so that a secret containing another is replaced whole.
-        const values = [...this.#values].sort((a, b) => b.length - a.length);
-        for (const value of values)
-            out = out.split(value).join(REDACTED);
-        if (!out.includes(ELLIPSIS))
-            return out;
-        for (const value of values)
-            out = redactCutPrefix(out, value);
-        return out;
-    }
-}
-const REDACTED = '[REDACTED]';
-const ELLIPSIS = '…';
-const MIN_LENGTH = 3;
-/** Replaces a secret's first characters where a cut (an ellipsis) ends them. */
-function redactCutPrefix(text, secret) {
-    let out = '';
-    let rest = text;
-    for (let at = rest.indexOf(ELLIPSIS); at !== -1; at = rest.indexOf(ELLIPSIS)) {
-        let before = rest.slice(0, at);
-        for (let length = Math.min(secret.length - 1, before.length); length >= MIN_LENGTH; length--) {
-            if (before.endsWith(secret.slice(0, length))) {
-                before = `${before.slice(0, -length)}${REDACTED}`;
-                break;
-            }
-        }
-        out += `${before}${ELLIPSIS}`;
-        rest = rest.slice(at + ELLIPSIS.length);
-    }
-    return out + rest;
-}
-/**
- * `client_secret_basic` credentials: id and secret form-urlencoded, joined by ":", then base64.
- * @see RFC 6749 §2.3.1 and Appendix B
- */
-function basicCredentials(clientId, clientSecret) {
-    const encode = (value) => new URLSearchParams({ v: value }).toString().slice(2);
-    return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
-}
-/** The ways a secret can be written in a header, a form, a URL, JSON or HTML. */
-function spellings(value) {
-    const json = JSON.stringify(value).slice(1, -1);
-    return [
-        value,
-        json,
-        json.replace(/\//g, '\\/'), // PHP escapes "/"
-        // System.Text.Json (.NET) escapes HTML-sensitive characters and "+" as \uXXXX.
-        json.replace(/[+<>&'`]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
-        encodeURIComponent(value),
-        new URLSearchParams({ v: value }).toString().slice(2),
-        value.replace(/[&<>"']/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[char]};`),
-        Buffer.from(value).toString('base64'),
-    ];
 }
 
 ;// CONCATENATED MODULE: ./src/checks/headers.ts
@@ -14221,7 +16386,7 @@ async function digest(algorithm, data) {
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/base64url.js
 
 const invalid = "The input to be decoded is not correctly encoded.";
-function decode(input) {
+function base64url_decode(input) {
   try {
     return decodeBase64(typeof input == "string" ? input : decoder.decode(input), !0);
   } catch (cause) {
@@ -14362,7 +16527,7 @@ function assertNotSet(value, name) {
 }
 function decodeBase64url(value, label, ErrorClass) {
   try {
-    return decode(value);
+    return base64url_decode(value);
   } catch (cause) {
     throw new ErrorClass(`Failed to base64url decode the ${label}`, { cause });
   }
@@ -14377,7 +16542,7 @@ function encodeAsciiMember(value, label, ErrorClass) {
 function parseJoseHeader(encodedProtectedHeader, ErrorClass, message) {
   let parsed;
   try {
-    parsed = JSON.parse(strictDecoder.decode(decode(encodedProtectedHeader)));
+    parsed = JSON.parse(strictDecoder.decode(base64url_decode(encodedProtectedHeader)));
   } catch (cause) {
     throw new ErrorClass(message, { cause });
   }
@@ -14468,7 +16633,7 @@ async function prepareKey(entry, key, usage) {
     if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
       throw new TypeError(secret ? 'JSON Web Key for symmetric algorithms must have JWK "kty" (Key Type) equal to "oct" and the JWK "k" (Key Value) present' : `JSON Web Key for this operation must be a ${requiresPrivateKey ? "private" : "public"} JWK`);
     if (jwkMatchesOp(entry, normalized, usage), normalized.kty === "oct")
-      return decode(normalized.k);
+      return base64url_decode(normalized.k);
     if (!Object.isFrozen(key)) {
       const { key_ops } = key;
       Array.isArray(key_ops) && Object.freeze(key_ops), Object.freeze(key);
@@ -14820,7 +16985,7 @@ async function importJWK(jwk, alg, options) {
     case "oct":
       if (typeof normalized.k != "string")
         throw new TypeError('missing "k" (Key Value) Parameter value');
-      return decode(normalized.k);
+      return base64url_decode(normalized.k);
     case "AKP": {
       if (typeof jwkAlg != "string" || !jwkAlg)
         throw new TypeError('missing "alg" (Algorithm) Parameter value');
@@ -15253,6 +17418,180 @@ function isoTime(seconds) {
     return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString();
 }
 
+;// CONCATENATED MODULE: ./src/report/model.ts
+
+
+
+
+
+/**
+ * Builds the report and decides the verdict: a failure always fails the run; a warning fails it
+ * only with `fail-on: warning`. Everything that came from the server or the inputs passes
+ * through the redaction here, once, so no renderer can leak a secret.
+ */
+function buildReport(input) {
+    const redact = (text) => input.secrets.redact(text);
+    const checks = input.findings.map((finding) => ({
+        ...applyStrict(finding, input.config.strict),
+        message: redact(finding.message),
+    }));
+    const exchanges = input.exchanges.map((exchange) => redactExchange(exchange, redact));
+    const failures = checks.filter((check) => check.status === 'fail').length;
+    const warnings = checks.filter((check) => check.status === 'warn').length;
+    const failed = failures > 0 || (input.config.failOn === 'warning' && warnings > 0);
+    return {
+        tool: { ...TOOL },
+        issuer: input.config.issuer,
+        result: failed ? 'fail' : 'pass',
+        failOn: input.config.failOn,
+        failures,
+        warnings,
+        startedAt: input.startedAt.toISOString(),
+        durationMs: input.durationMs,
+        clientId: input.clientId,
+        stages: STAGES.map((stage) => ({
+            stage,
+            status: stageStatus(checks.filter((check) => check.stage === stage)),
+            durationMs: input.timings[stage] ?? 0,
+        })),
+        checks,
+        exchanges,
+        accessToken: input.accessToken ? decodeAccessToken(input.accessToken, redact) : undefined,
+    };
+}
+/** The token's header and claims, each value redacted; the signature is never kept. */
+function decodeAccessToken(token, redact) {
+    const shape = inspectToken(token);
+    if (shape.kind !== 'jwt')
+        return shape.kind === 'opaque' ? shape : { ...shape, problem: redact(shape.problem) };
+    const pairs = (object) => Object.entries(object).map(([name, value]) => [redact(name), redact(stringify(value))]);
+    return { kind: 'jwt', header: pairs(shape.header), claims: pairs(shape.claims) };
+}
+/** Under `strict`, a warning from a check marked strict in the catalogue is a failure. */
+function applyStrict(finding, strict) {
+    if (!strict || finding.status !== 'warn' || !definition(finding.id).strict)
+        return finding;
+    return { ...finding, level: 'must', status: 'fail' };
+}
+/** A stage's status: its worst finding (fail, then warn, then pass); skip when nothing ran. */
+function stageStatus(findings) {
+    for (const status of ['fail', 'warn', 'pass']) {
+        if (findings.some((finding) => finding.status === status))
+            return status;
+    }
+    return 'skip';
+}
+function redactExchange(exchange, redact) {
+    const headers = (record) => Object.fromEntries(Object.entries(record).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.map(redact) : value === undefined ? value : redact(value),
+    ]));
+    return {
+        ...exchange,
+        url: redact(exchange.url),
+        requestHeaders: headers(exchange.requestHeaders),
+        requestBody: exchange.requestBody === undefined ? undefined : redact(exchange.requestBody),
+        responseHeaders: headers(exchange.responseHeaders),
+        responseBody: redact(exchange.responseBody),
+        error: exchange.error && { ...exchange.error, message: redact(exchange.error.message) },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/secrets.ts
+/**
+ * Knows every secret value of a run (initial access token, client secret, Basic credentials,
+ * access token) and removes them from any text before it leaves the tool.
+ */
+class Secrets {
+    #values = new Set();
+    #onAdd;
+    /** @param onAdd called once for each new non-empty secret, e.g. `core.setSecret`. */
+    constructor(onAdd = () => { }) {
+        this.#onAdd = onAdd;
+    }
+    /** Registers a secret and every spelling of it that can appear in a request or response. */
+    add(value) {
+        if (!value)
+            return;
+        for (const form of spellings(value)) {
+            // Shorter fragments would redact ordinary letters all over a report.
+            if (form.length < MIN_LENGTH || this.#values.has(form))
+                continue;
+            this.#values.add(form);
+            this.#onAdd(form);
+        }
+    }
+    /** Registers the Basic credentials header made from a client id and secret. */
+    addBasic(clientId, clientSecret) {
+        this.add(basicCredentials(clientId, clientSecret));
+    }
+    /**
+     * The text with every known secret replaced by a marker, including the start of a secret that
+     * a message cut short ("…").
+     */
+    redact(text) {
+        let out = text;
+        // Longest first, so that a secret containing another is replaced whole.
+        const values = [...this.#values].sort((a, b) => b.length - a.length);
+        for (const value of values)
+            out = out.split(value).join(REDACTED);
+        if (!out.includes(ELLIPSIS))
+            return out;
+        for (const value of values)
+            out = redactCutPrefix(out, value);
+        return out;
+    }
+}
+const REDACTED = '[REDACTED]';
+const ELLIPSIS = '…';
+const MIN_LENGTH = 3;
+/** Replaces a secret's first characters where a cut (an ellipsis) ends them. */
+function redactCutPrefix(text, secret) {
+    let out = '';
+    let rest = text;
+    for (let at = rest.indexOf(ELLIPSIS); at !== -1; at = rest.indexOf(ELLIPSIS)) {
+        let before = rest.slice(0, at);
+        for (let length = Math.min(secret.length - 1, before.length); length >= MIN_LENGTH; length--) {
+            if (before.endsWith(secret.slice(0, length))) {
+                before = `${before.slice(0, -length)}${REDACTED}`;
+                break;
+            }
+        }
+        out += `${before}${ELLIPSIS}`;
+        rest = rest.slice(at + ELLIPSIS.length);
+    }
+    return out + rest;
+}
+/**
+ * `client_secret_basic` credentials: id and secret form-urlencoded, joined by ":", then base64.
+ * @see RFC 6749 §2.3.1 and Appendix B
+ */
+function basicCredentials(clientId, clientSecret) {
+    const encode = (value) => new URLSearchParams({ v: value }).toString().slice(2);
+    return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
+}
+/** Whether a text contains a value in any of the spellings a server might echo it in. */
+function echoes(text, value) {
+    if (!value || value.length < MIN_LENGTH)
+        return false;
+    return spellings(value).some((form) => text.includes(form));
+}
+/** The ways a secret can be written in a header, a form, a URL, JSON or HTML. */
+function spellings(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    return [
+        value,
+        json,
+        json.replace(/\//g, '\\/'), // PHP escapes "/"
+        // System.Text.Json (.NET) escapes HTML-sensitive characters and "+" as \uXXXX.
+        json.replace(/[+<>&'`]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
+        encodeURIComponent(value),
+        new URLSearchParams({ v: value }).toString().slice(2),
+        value.replace(/[&<>"']/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[char]};`),
+        Buffer.from(value).toString('base64'),
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/stages/access-token.ts
 
 
@@ -15271,6 +17610,8475 @@ const accessToken = async ({ config, now }, state) => {
         advertisedAlgs: state.metadata?.id_token_signing_alg_values_supported,
     });
 };
+
+;// CONCATENATED MODULE: ./src/checks/authorization.ts
+
+
+
+/** The scope a booking partner needs to book on a seller's behalf (OpenActive scope table). */
+const BOOKING_SCOPE = 'openactive-openbooking';
+/** The tokens of a response, whatever its status: every one is a secret to register. */
+function tokensOf(exchange) {
+    const body = parseJson(exchange.responseBody);
+    if (!isJsonObject(body))
+        return {};
+    const text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
+    return {
+        accessToken: text(body.access_token),
+        idToken: text(body.id_token),
+        refreshToken: text(body.refresh_token),
+        scope: text(body.scope),
+    };
+}
+/**
+ * Checks the answer to an authorization request with a redirect URI that was not registered:
+ * it must not redirect there, and must not go on to the login page (`loginShown`).
+ */
+function checkRedirectUriRefused(first, unregistered, loginShown) {
+    const id = 'authorization.redirect-uri-checked';
+    if (first.error)
+        return skipped(id, `Could not tell: ${describeResponse(first)}.`);
+    const location = header(first, 'location');
+    if (location !== undefined && sameEndpoint(location, unregistered, first.url)) {
+        return violated(id, `The authorization server redirected to the unregistered redirect URI ${unregistered}: an attacker's site would receive the code or error.`);
+    }
+    if (loginShown) {
+        return violated(id, `An authorization request with the unregistered redirect URI ${unregistered} went on to the login page; it must be refused before the seller logs in.`);
+    }
+    return passed(id, `Refused with HTTP ${first.status}, without a redirect to it or a login page.`);
+}
+/** True when `target` (relative to `base`) is `endpoint`, ignoring the query. */
+function sameEndpoint(target, endpoint, base) {
+    try {
+        const a = new URL(target, base);
+        const b = new URL(endpoint);
+        return a.origin === b.origin && a.pathname === b.pathname;
+    }
+    catch {
+        return false;
+    }
+}
+/** Checks the redirect's state against the one sent. */
+function checkState(redirect, sent) {
+    const state = redirect.searchParams.get('state');
+    if (state === sent)
+        return passed('authorization.state', 'state came back unchanged.');
+    return violated('authorization.state', `state came back as ${shown(state ?? undefined)}, not as sent (${shown(sent)}).`);
+}
+/**
+ * Checks the code exchange with a wrong code_verifier: it must be refused with invalid_grant.
+ * `advertised` is the discovery document's code_challenge_methods_supported.
+ */
+function checkPkceRefused(exchange, advertised) {
+    const id = 'authorization.pkce-enforced';
+    const listed = Array.isArray(advertised) && advertised.includes('S256');
+    const note = listed ? '' : ' (code_challenge_methods_supported does not list S256)';
+    if (tokensOf(exchange).accessToken && exchange.status === 200) {
+        return violated(id, `A code sent with an S256 code_challenge was exchanged with a wrong code_verifier: PKCE is not enforced${note}.`);
+    }
+    if (exchange.error || (exchange.status ?? 0) >= 500) {
+        return skipped(id, `Could not tell: ${describeResponse(exchange)}.`);
+    }
+    const body = parseJson(exchange.responseBody);
+    const error = isJsonObject(body) ? body.error : undefined;
+    if (error === 'invalid_grant') {
+        return passed(id, `A wrong code_verifier was refused with HTTP ${exchange.status} invalid_grant${note}.`);
+    }
+    return violated(id, `A wrong code_verifier got no token, but the answer was ${describeResponse(exchange)}; RFC 7636 §4.6 specifies 400 invalid_grant.`);
+}
+/** Checks the token response to the code exchange: access token, ID token, refresh token. */
+function checkCodeExchange(exchange) {
+    const tokens = tokensOf(exchange);
+    const body = parseJson(exchange.responseBody);
+    if (exchange.status !== 200 || !isJsonObject(body) || !tokens.accessToken) {
+        const message = `The code exchange did not return an access token: ${describeResponse(exchange)}.`;
+        return { findings: [violated('authorization.token-response', message)], tokens };
+    }
+    const problems = [];
+    if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
+        problems.push(`token_type is ${shown(body.token_type)}, not Bearer`);
+    }
+    if (!tokens.idToken)
+        problems.push('there is no id_token although openid was requested');
+    const tokenResponse = problems.length > 0
+        ? violated('authorization.token-response', `The code exchange answered 200, but ${problems.join(' and ')}.`)
+        : passed('authorization.token-response', 'The code exchange returned an access token and an ID token.');
+    const refresh = tokens.refreshToken
+        ? passed('authorization.refresh-token', 'A refresh_token was issued.')
+        : violated('authorization.refresh-token', 'No refresh_token was issued although offline_access was requested (with prompt=consent).');
+    return { findings: [tokenResponse, refresh], tokens };
+}
+/**
+ * Checks that the access token grants openactive-openbooking: from the response's scope, else
+ * from the token's scope claim when it is a JWT, else the requested scope stands (RFC 6749 §5.1).
+ */
+function checkBookingScope(tokens) {
+    const id = 'authorization.openbooking-scope';
+    const claims = tokens.accessToken
+        ? decodeJwt(tokens.accessToken)?.claims
+        : undefined;
+    const claim = claims?.scope;
+    const fromClaim = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : undefined;
+    if (tokens.scope !== undefined) {
+        const granted = tokens.scope.split(' ').includes(BOOKING_SCOPE);
+        if (granted)
+            return passed(id, `scope is ${shown(tokens.scope)}.`);
+        return violated(id, `scope is ${shown(tokens.scope)}; it does not grant ${BOOKING_SCOPE}.`);
+    }
+    if (fromClaim !== undefined) {
+        if (fromClaim.includes(BOOKING_SCOPE))
+            return passed(id, `The access token's scope claim is ${shown(claim)}.`);
+        return violated(id, `The access token's scope claim is ${shown(claim)}; it does not grant ${BOOKING_SCOPE}.`);
+    }
+    return passed(id, 'The response names no scope, which means the requested scope was granted (RFC 6749 §5.1).');
+}
+/** Checks the refresh token grant, and reports whether it rotated the refresh token. */
+function checkRefresh(exchange, before) {
+    const tokens = tokensOf(exchange);
+    if (exchange.status !== 200 || !tokens.accessToken) {
+        return {
+            findings: [
+                violated('authorization.refresh', `The refresh token grant was refused: ${describeResponse(exchange)}.`),
+                skipped('authorization.refresh-rotation', 'Not checked: the refresh token grant failed.'),
+            ],
+            tokens,
+        };
+    }
+    const fresh = tokens.accessToken !== before.accessToken;
+    const refresh = fresh
+        ? passed('authorization.refresh', 'The refresh token grant returned a new access token.')
+        : violated('authorization.refresh', 'The refresh token grant returned the same access token again.');
+    const rotation = tokens.refreshToken === undefined
+        ? 'The refresh token was not rotated (no new refresh_token): partners keep using the one they have.'
+        : tokens.refreshToken === before.refreshToken
+            ? 'The same refresh_token was returned again: it is not rotated.'
+            : 'A new refresh_token was returned: the refresh token rotates, so partners must store the new one each time.';
+    return { findings: [refresh, passed('authorization.refresh-rotation', rotation)], tokens };
+}
+/** Checks that a second authorization, with a new login, did not ask for consent again. */
+function checkConsentRemembered(consentShown) {
+    const id = 'authorization.consent-remembered';
+    if (!consentShown)
+        return passed(id, 'The second authorization did not ask for consent again.');
+    return violated(id, 'The second authorization, for the same scopes as before, asked the seller for consent again.');
+}
+/** Checks the second exchange of an authorization code: it must be refused. */
+function checkCodeReuse(exchange) {
+    const id = 'authorization.code-single-use';
+    if (exchange.status === 200 && tokensOf(exchange).accessToken) {
+        return violated(id, 'A code exchanged once was exchanged again for new tokens.');
+    }
+    if (exchange.error || (exchange.status ?? 0) >= 500) {
+        return skipped(id, `Could not tell: ${describeResponse(exchange)}.`);
+    }
+    const body = parseJson(exchange.responseBody);
+    const error = isJsonObject(body) && typeof body.error === 'string' ? ` ${body.error}` : '';
+    return passed(id, `The second exchange was refused (HTTP ${exchange.status}${error}).`);
+}
+/** What a failed login is reported as. */
+function loginFailed(problem) {
+    return violated('authorization.login', problem);
+}
+/** The error a redirect carried instead of a code, for the login check's message. */
+function redirectError(redirect) {
+    const error = redirect.searchParams.get('error');
+    if (error === null)
+        return undefined;
+    const description = redirect.searchParams.get('error_description');
+    return `${error}${description ? ` (${excerpt(description, 200)})` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/checks/id-token.ts
+
+
+
+
+/** The OpenActive ID token claims (Open Booking API §ID Token claims). */
+const OA = 'https://openactive.io/';
+const SELLER_CLAIMS = ['sellerName', 'sellerUrl', 'sellerLogo'];
+const BOOKING_SERVICE_CLAIMS = ['bookingServiceName', 'bookingServiceUrl'];
+/**
+ * Checks an ID token from the authorization code flow: its signature against the JWKS, the
+ * OpenID Connect claims, and the OpenActive seller and booking service claims.
+ */
+async function checkIdToken(idToken, context) {
+    const jwt = decodeJwt(idToken);
+    if (!jwt) {
+        const why = 'The id_token is not a JWT (three base64url parts with a JSON header and claims).';
+        return [
+            violated('authorization.id-token-signature', why),
+            skipped('authorization.id-token-claims', 'Not checked: the id_token could not be decoded.'),
+        ];
+    }
+    const { header, claims } = jwt;
+    return [
+        await id_token_checkSignature(idToken, header, context.jwks),
+        checkStandardClaims(claims, context),
+        checkSellerId(claims, context.sellerId),
+        checkPresent('authorization.seller-claims', claims, SELLER_CLAIMS),
+        checkPresent('authorization.booking-service-claims', claims, BOOKING_SERVICE_CLAIMS),
+    ];
+}
+async function id_token_checkSignature(token, header, jwks) {
+    const id = 'authorization.id-token-signature';
+    const problem = algProblem(header.alg);
+    if (problem)
+        return violated(id, `The ID token cannot be verified: ${problem}.`);
+    if (!jwks)
+        return skipped(id, 'Not checked: the JWKS could not be read.');
+    const result = await verifyWithKeySet(token, header, jwks);
+    if (!result.verified)
+        return violated(id, `The ID token does not verify: ${result.reason}.`);
+    const key = result.kid ? `key ${JSON.stringify(result.kid)}` : 'a key without kid';
+    return passed(id, `The ID token (${header.alg}) verifies with ${key} from the JWKS.`);
+}
+function checkStandardClaims(claims, context) {
+    const problems = [];
+    if (claims.iss !== context.issuer) {
+        problems.push(`iss is ${shown(claims.iss)}, not the issuer ${shown(context.issuer)}`);
+    }
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.includes(context.clientId)) {
+        problems.push(`aud is ${shown(claims.aud)}, which does not name the client id`);
+    }
+    else if (audiences.length > 1 && claims.azp !== context.clientId) {
+        problems.push(`aud has several audiences but azp is ${shown(claims.azp)}, not the client id`);
+    }
+    // The nonce is random per request and not a credential: showing it helps a seller compare.
+    if (claims.nonce !== context.nonce) {
+        problems.push(`nonce is ${shown(claims.nonce)}, not the nonce sent (${shown(context.nonce)})`);
+    }
+    if (typeof claims.sub !== 'string' || claims.sub === '') {
+        problems.push(`sub is ${shown(claims.sub)}`);
+    }
+    problems.push(...timeProblems(claims, context.now / 1000));
+    if (problems.length > 0)
+        return violated('authorization.id-token-claims', `${listed(problems, '; ')}.`);
+    return passed('authorization.id-token-claims', `iss, aud, nonce, sub, exp and iat are as expected (sub ${shown(claims.sub)}).`);
+}
+function timeProblems(claims, now) {
+    const problems = [];
+    const { exp, iat } = claims;
+    if (typeof exp !== 'number')
+        problems.push(`exp is ${shown(exp)}, not a number`);
+    else if (exp + LEEWAY_SECONDS < now) {
+        problems.push(`exp ${new Date(exp * 1000).toISOString()} has passed`);
+    }
+    if (typeof iat !== 'number')
+        problems.push(`iat is ${shown(iat)}, not a number`);
+    else if (iat - LEEWAY_SECONDS > now) {
+        problems.push(`iat ${new Date(iat * 1000).toISOString()} is in the future`);
+    }
+    return problems;
+}
+function checkSellerId(claims, expected) {
+    const id = 'authorization.seller-id';
+    const value = claims[`${OA}sellerId`];
+    if (typeof value !== 'string' || value === '') {
+        return violated(id, `${OA}sellerId is ${shown(value)}; the ID token must name the seller.`);
+    }
+    if (expected !== undefined && value !== expected) {
+        return violated(id, `${OA}sellerId is ${shown(value)}, not the seller-id ${shown(expected)}.`);
+    }
+    const compared = expected === undefined ? ' (no seller-id given to compare)' : ', as expected';
+    return passed(id, `${OA}sellerId is ${shown(value)}${compared}.`);
+}
+function checkPresent(id, claims, names) {
+    const missing = names.filter((name) => {
+        const value = claims[`${OA}${name}`];
+        return typeof value !== 'string' || value === '';
+    });
+    if (missing.length > 0) {
+        const seen = missing.map((name) => `${name} ${shown(claims[`${OA}${name}`])}`);
+        return violated(id, `The ID token lacks ${OA}… claims: ${listed(seen)}.`);
+    }
+    const values = names.map((name) => `${name} ${shown(claims[`${OA}${name}`])}`);
+    return passed(id, `${listed(values)}.`);
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./node_modules/node-html-parser/dist/index.mjs
+//#region \0rolldown/runtime.js
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __commonJSMin = (cb, mod) => () => (mod || (cb((mod = { exports: {} }).exports, mod), cb = null), mod.exports);
+var __exportAll = (all, no_symbols) => {
+	let target = {};
+	for (var name in all) __defProp(target, name, {
+		get: all[name],
+		enumerable: true
+	});
+	if (!no_symbols) __defProp(target, Symbol.toStringTag, { value: "Module" });
+	return target;
+};
+var __copyProps = (to, from, except, desc) => {
+	if (from && typeof from === "object" || typeof from === "function") for (var keys = __getOwnPropNames(from), i = 0, n = keys.length, key; i < n; i++) {
+		key = keys[i];
+		if (!__hasOwnProp.call(to, key) && key !== except) __defProp(to, key, {
+			get: ((k) => from[k]).bind(null, key),
+			enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable
+		});
+	}
+	return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(isNodeMode || !mod || !mod.__esModule || !__hasOwnProp.call(mod, "default") ? __defProp(target, "default", {
+	value: mod,
+	enumerable: true
+}) : target, mod));
+//#endregion
+//#region node_modules/entities/dist/decode-codepoint.js
+const decodeMap = /* @__PURE__ */ new Map([
+	[0, 65533],
+	[128, 8364],
+	[130, 8218],
+	[131, 402],
+	[132, 8222],
+	[133, 8230],
+	[134, 8224],
+	[135, 8225],
+	[136, 710],
+	[137, 8240],
+	[138, 352],
+	[139, 8249],
+	[140, 338],
+	[142, 381],
+	[145, 8216],
+	[146, 8217],
+	[147, 8220],
+	[148, 8221],
+	[149, 8226],
+	[150, 8211],
+	[151, 8212],
+	[152, 732],
+	[153, 8482],
+	[154, 353],
+	[155, 8250],
+	[156, 339],
+	[158, 382],
+	[159, 376]
+]);
+/**
+* Replace the given code point with a replacement character if it is a
+* surrogate or is outside the valid range. Otherwise return the code
+* point unchanged.
+* @param codePoint Unicode code point to convert.
+*/
+function replaceCodePoint(codePoint) {
+	var _decodeMap$get;
+	if (codePoint >= 55296 && codePoint <= 57343 || codePoint > 1114111) return 65533;
+	return (_decodeMap$get = decodeMap.get(codePoint)) !== null && _decodeMap$get !== void 0 ? _decodeMap$get : codePoint;
+}
+//#endregion
+//#region node_modules/entities/dist/internal/decode-shared.js
+/**
+* Shared base64 decode helper for generated decode data.
+* Assumes global atob is available.
+* @param input Input string to encode or decode.
+*/
+function dist_decodeBase64(input) {
+	const binary = atob(input);
+	const evenLength = binary.length & -2;
+	const out = new Uint16Array(evenLength / 2);
+	for (let index = 0, outIndex = 0; index < evenLength; index += 2) {
+		const lo = binary.charCodeAt(index);
+		const hi = binary.charCodeAt(index + 1);
+		out[outIndex++] = lo | hi << 8;
+	}
+	return out;
+}
+//#endregion
+//#region node_modules/entities/dist/generated/decode-data-html.js
+/** Packed HTML decode trie data. */
+const htmlDecodeTree = /* #__PURE__ */ dist_decodeBase64("QR08ALkAAgH6AYsDNQR2BO0EPgXZBQEGLAbdBxMISQrvCmQLfQurDKQNLw4fD4YPpA+6D/IPAAAAAAAAAAAAAAAAKhBMEY8TmxUWF2EYLBkxGuAa3RsJHDscWR8YIC8jSCSIJcMl6ie3Ku8rEC0CLjoupS7kLgAIRU1hYmNmZ2xtbm9wcnN0dVQAWgBeAGUAaQBzAHcAfgCBAIQAhwCSAJoAoACsALMAbABpAGcAO4DGAMZAUAA7gCYAJkBjAHUAdABlADuAwQDBQHIiZXZlAAJhAAFpeW0AcgByAGMAO4DCAMJAEGRyAADgNdgE3XIAYQB2AGUAO4DAAMBA8CFoYZFj4SFjcgBhZAAAoFMqAAFncIsAjgBvAG4ABGFmAADgNdg43fAlbHlGdW5jdGlvbgCgYSBpAG4AZwA7gMUAxUAAAWNzpACoAHIAAOA12Jzc6SFnbgCgVCJpAGwAZABlADuAwwDDQG0AbAA7gMQAxEAABGFjZWZvcnN1xQDYANoA7QDxAPYA+QD8AAABY3LJAM8AayNzbGFzaAAAoBYidgHTANUAAKDnKmUAZAAAoAYjeQARZIABY3J0AOAA5QDrAGEidXNlAACgNSLuI291bGxpcwCgLCFhAJJjcgAA4DXYBd1wAGYAAOA12Dnd5SF2ZdhiYwDyAOoAbSJwZXEAAKBOIgAHSE9hY2RlZmhpbG9yc3UXARoBHwE6AVIBVQFiAWQBZgGCAakB6QHtAfIBYwB5ACdkUABZADuAqQCpQIABY3B5ACUBKAE1AfUhdGUGYWmg0iJ0KGFsRGlmZmVyZW50aWFsRAAAoEUhbCJleXMAAKAtIQACYWVpb0EBRAFKAU0B8iFvbgxhZABpAGwAO4DHAMdAcgBjAAhhbiJpbnQAAKAwIm8AdAAKYQABZG5ZAV0BaSJsbGEAuGB0I2VyRG90ALdg8gA5AWkAp2NyImNsZQAAAkRNUFRwAXQBeQF9AW8AdAAAoJkiaSJudXMAAKCWIuwhdXMAoJUiaSJtZXMAAKCXIm8AAAFjc4cBlAFrKndpc2VDb250b3VySW50ZWdyYWwAAKAyImUjQ3VybHkAAAFEUZwBpAFvJXVibGVRdW90ZQAAoB0gdSJvdGUAAKAZIAACbG5wdbABtgHNAdgBbwBuAGWgNyIAoHQqgAFnaXQAvAHBAcUB8iJ1ZW50AKBhIm4AdAAAoC8i7yV1ckludGVncmFsAKAuIgABZnLRAdMBAKACIe8iZHVjdACgECJuLnRlckNsb2Nrd2lzZUNvbnRvdXJJbnRlZ3JhbAAAoDMi7yFzcwCgLypjAHIAAOA12J7ccABDoNMiYQBwAACgTSKABURKU1phY2VmaW9zAAsCEgIVAhgCGwIsAjQCOQI9AnMCfwNvoEUh9CJyYWhkAKARKWMAeQACZGMAeQAFZGMAeQAPZIABZ3JzACECJQIoAuchZXIAoCEgcgAAoKEhaAB2AACg5CoAAWF5MAIzAvIhb24OYRRkbAB0oAciYQCUY3IAAOA12AfdAAFhZkECawIAAWNtRQJnAvIjaXRpY2FsAAJBREdUUAJUAl8CYwJjInV0ZQC0YG8AdAFZAloC2WJiJGxlQWN1dGUA3WJyImF2ZQBgYGkibGRlANxi7yFuZACgxCJmJWVyZW50aWFsRAAAoEYhcAR9AgAAAAAAAIECjgIAABoDZgAA4DXYO91EoagAhQKJAm8AdAAAoNwgcSJ1YWwAAKBQIuIhbGUAA0NETFJVVpkCqAK1Au8C/wIRA28AbgB0AG8AdQByAEkAbgB0AGUAZwByAGEA7ADEAW8AdAKvAgAAAACwAqhgbiNBcnJvdwAAoNMhAAFlb7kC0AJmAHQAgAFBUlQAwQLGAs0CciJyb3cAAKDQIekkZ2h0QXJyb3cAoNQhZQDlACsCbgBnAAABTFLWAugC5SFmdAABQVLcAuECciJyb3cAAKD4J+kkZ2h0QXJyb3cAoPon6SRnaHRBcnJvdwCg+SdpImdodAAAAUFU9gL7AnIicm93AACg0iFlAGUAAKCoInAAQQIGAwAAAAALA3Iicm93AACg0SFvJHduQXJyb3cAAKDVIWUlcnRpY2FsQmFyAACgJSJuAAADQUJMUlRhJAM2AzoDWgNxA3oDciJyb3cAAKGTIUJVLAMwA2EAcgAAoBMpcCNBcnJvdwAAoPUhciJldmUAEWPlIWZ00gJDAwAASwMAAFIDaSVnaHRWZWN0b3IAAKBQKWUkZVZlY3RvcgAAoF4p5SJjdG9yQqC9IWEAcgAAoFYpaSJnaHQA1AFiAwAAaQNlJGVWZWN0b3IAAKBfKeUiY3RvckKgwSFhAHIAAKBXKWUAZQBBoKQiciJyb3cAAKCnIXIAcgBvAPcAtAIAAWN0gwOHA3IAAOA12J/c8iFvaxBhAAhOVGFjZGZnbG1vcHFzdHV4owOlA6kDsAO/A8IDxgPNA9ID8gP9AwEEFAQeBCAEJQRHAEphSAA7gNAA0EBjAHUAdABlADuAyQDJQIABYWl5ALYDuQO+A/Ihb24aYXIAYwA7gMoAykAtZG8AdAAWYXIAAOA12AjdcgBhAHYAZQA7gMgAyEDlIm1lbnQAoAgiAAFhcNYD2QNjAHIAEmF0AHkAUwLhAwAAAADpA20lYWxsU3F1YXJlAACg+yVlJ3J5U21hbGxTcXVhcmUAAKCrJQABZ3D2A/kDbwBuABhhZgAA4DXYPN3zImlsb26VY3UAAAFhaQYEDgRsAFSgdSppImxkZQAAoEIi7CNpYnJpdW0AoMwhAAFjaRgEGwRyAACgMCFtAACgcyphAJdjbQBsADuAywDLQAABaXApBC0E8yF0cwCgAyLvJG5lbnRpYWxFAKBHIYACY2Zpb3MAPQQ/BEMEXQRyBHkAJGRyAADgNdgJ3WwibGVkAFMCTAQAAAAAVARtJWFsbFNxdWFyZQAAoPwlZSdyeVNtYWxsU3F1YXJlAACgqiVwA2UEAABpBAAAAABtBGYAAOA12D3dwSFsbACgACLyI2llcnRyZgCgMSFjAPIAcQQABkpUYWJjZGZnb3JzdIgEiwSOBJMElwSkBKcEqwStBLIE5QTqBGMAeQADZDuAPgA+QO0hbWFkoJMD3GNyImV2ZQAeYYABZWl5AJ0EoASjBOQhaWwiYXIAYwAcYRNkbwB0ACBhcgAA4DXYCt0AoNkicABmAADgNdg+3eUiYXRlcgADRUZHTFNUvwTIBM8E1QTZBOAEcSJ1YWwATKBlIuUhc3MAoNsidSRsbEVxdWFsAACgZyJyI2VhdGVyAACgoirlIXNzAKB3IuwkYW50RXF1YWwAoH4qaSJsZGUAAKBzImMAcgAA4DXYotwAoGsiAARBYWNmaW9zdfkE/QQFBQgFCwUTBSIFKwVSIkRjeQAqZAABY3QBBQQFZQBrAMdiXmDpIXJjJGFyAACgDCFsJWJlcnRTcGFjZQAAoAsh8AEYBQAAGwVmAACgDSHpJXpvbnRhbExpbmUAoAAlAAFjdCYFKAXyABIF8iFvayZhbQBwAEQBMQU5BW8AdwBuAEgAdQBtAPAAAAFxInVhbAAAoE8iAAdFSk9hY2RmZ21ub3N0dVMFVgVZBVwFYwVtBXAFcwV6BZAFtgXFBckFzQVjAHkAFWTsIWlnMmFjAHkAAWRjAHUAdABlADuAzQDNQAABaXlnBWwFcgBjADuAzgDOQBhkbwB0ADBhcgAAoBEhcgBhAHYAZQA7gMwAzEAAoREhYXB/BYsFAAFjZ4MFhQVyACphaSNuYXJ5SQAAoEghbABpAGUA8wD6AvQBlQUAAKUFZaAsIgABZ3KaBZ4F8iFhbACgKyLzI2VjdGlvbgCgwiJpI3NpYmxlAAABQ1SsBbEFbyJtbWEAAKBjIGkibWVzAACgYiCAAWdwdAC8Bb8FwwVvAG4ALmFmAADgNdhA3WEAmWNjAHIAAKAQIWkibGRlAChh6wHSBQAA1QVjAHkABmRsADuAzwDPQIACY2Zvc3UA4QXpBe0F8gX9BQABaXnlBegFcgBjADRhGWRyAADgNdgN3XAAZgAA4DXYQd3jAfcFAAD7BXIAAOA12KXc8iFjeQhk6yFjeQRkgANISmFjZm9zAAwGDwYSBhUGHQYhBiYGYwB5ACVkYwB5AAxk8CFwYZpjAAFleRkGHAbkIWlsNmEaZHIAAOA12A7dcABmAADgNdhC3WMAcgAA4DXYptyABUpUYWNlZmxtb3N0AD0GQAZDBl4GawZkB2gHcAd0B80H2gdjAHkACWQ7gDwAPECAAmNtbnByAEwGTwZSBlUGWwb1IXRlOWHiIWRhm2NnAACg6ifsI2FjZXRyZgCgEiFyAACgniGAAWFleQBkBmcGagbyIW9uPWHkIWlsO2EbZAABZnNvBjQHdAAABUFDREZSVFVWYXKABp4GpAbGBssG3AYDByEHwQIqBwABbnKEBowGZyVsZUJyYWNrZXQAAKDoJ/Ihb3cAoZAhQlKTBpcGYQByAACg5CHpJGdodEFycm93AKDGIWUjaWxpbmcAAKAII28A9QGqBgAAsgZiJWxlQnJhY2tldAAAoOYnbgDUAbcGAAC+BmUkZVZlY3RvcgAAoGEp5SJjdG9yQqDDIWEAcgAAoFkpbCJvb3IAAKAKI2kiZ2h0AAABQVbSBtcGciJyb3cAAKCUIeUiY3RvcgCgTikAAWVy4AbwBmUAAKGjIkFW5gbrBnIicm93AACgpCHlImN0b3IAoFopaSNhbmdsZQBCorIi+wYAAAAA/wZhAHIAAKDPKXEidWFsAACgtCJwAIABRFRWAAoHEQcYB+8kd25WZWN0b3IAoFEpZSRlVmVjdG9yAACgYCnlImN0b3JCoL8hYQByAACgWCnlImN0b3JCoLwhYQByAACgUilpAGcAaAB0AGEAcgByAG8A9wDMAnMAAANFRkdMU1Q/B0cHTgdUB1gHXwfxJXVhbEdyZWF0ZXIAoNoidSRsbEVxdWFsAACgZiJyI2VhdGVyAACgdiLlIXNzAKChKuwkYW50RXF1YWwAoH0qaSJsZGUAAKByInIAAOA12A/dZaDYIuYjdGFycm93AKDaIWkiZG90AD9hgAFucHcAege1B7kHZwAAAkxSbHKCB5QHmwerB+UhZnQAAUFSiAeNB3Iicm93AACg9SfpJGdodEFycm93AKD3J+kkZ2h0QXJyb3cAoPYn5SFmdAABYXLcAqEHaQBnAGgAdABhAHIAcgBvAPcA5wJpAGcAaAB0AGEAcgByAG8A9wDuAmYAAOA12EPdZQByAAABTFK/B8YHZSRmdEFycm93AACgmSHpJGdodEFycm93AKCYIYABY2h0ANMH1QfXB/IAWgYAoLAh8iFva0FhAKBqIgAEYWNlZmlvc3XpB+wH7gf/BwMICQgOCBEIcAAAoAUpeQAcZAABZGzyB/kHaSR1bVNwYWNlAACgXyBsI2ludHJmAACgMyFyAADgNdgQ3e4jdXNQbHVzAKATInAAZgAA4DXYRN1jAPIA/gecY4AESmFjZWZvc3R1ACEIJAgoCDUIgQiFCDsKQApHCmMAeQAKZGMidXRlAENhgAFhZXkALggxCDQI8iFvbkdh5CFpbEVhHWSAAWdzdwA7CGEIfQjhInRpdmWAAU1UVgBECEwIWQhlJWRpdW1TcGFjZQAAoAsgaABpAAABY25SCFMIawBTAHAAYQBjAOUASwhlAHIAeQBUAGgAaQDuAFQI9CFlZAABR0xnCHUIcgBlAGEAdABlAHIARwByAGUAYQB0AGUA8gDrBGUAcwBzAEwAZQBzAPMA2wdMImluZQAKYHIAAOA12BHdAAJCbnB0jAiRCJkInAhyImVhawAAoGAgwiZyZWFraW5nU3BhY2WgYGYAAKAVIUOq7CqzCMIIzQgAAOcIGwkAAAAAAAAtCQAAbwkAAIcJAACdCcAJGQoAADQKAAFvdbYIvAjuI2dydWVudACgYiJwIkNhcAAAoG0ibyh1YmxlVmVydGljYWxCYXIAAKAmIoABbHF4ANII1wjhCOUibWVudACgCSL1IWFsVKBgImkibGRlAADgQiI4A2kic3RzAACgBCJyI2VhdGVyAACjbyJFRkdMU1T1CPoIAgkJCQ0JFQlxInVhbAAAoHEidSRsbEVxdWFsAADgZyI4A3IjZWF0ZXIAAOBrIjgD5SFzcwCgeSLsJGFudEVxdWFsAOB+KjgDaSJsZGUAAKB1IvUhbXBEASAJJwnvI3duSHVtcADgTiI4A3EidWFsAADgTyI4A2UAAAFmczEJRgn0JFRyaWFuZ2xlQqLqIj0JAAAAAEIJYQByAADgzyk4A3EidWFsAACg7CJzAICibiJFR0xTVABRCVYJXAlhCWkJcSJ1YWwAAKBwInIjZWF0ZXIAAKB4IuUhc3MA4GoiOAPsJGFudEVxdWFsAOB9KjgDaSJsZGUAAKB0IuUic3RlZAABR0x1CX8J8iZlYXRlckdyZWF0ZXIA4KIqOAPlI3NzTGVzcwDgoSo4A/IjZWNlZGVzAKGAIkVTjwmVCXEidWFsAADgryo4A+wkYW50RXF1YWwAoOAiAAFlaaAJqQl2JmVyc2VFbGVtZW50AACgDCLnJWh0VHJpYW5nbGVCousitgkAAAAAuwlhAHIAAODQKTgDcSJ1YWwAAKDtIgABcXXDCeAJdSNhcmVTdQAAAWJwywnVCfMhZXRF4I8iOANxInVhbAAAoOIi5SJyc2V0ReCQIjgDcSJ1YWwAAKDjIoABYmNwAOYJ8AkNCvMhZXRF4IIi0iBxInVhbAAAoIgi4yJlZWRzgKGBIkVTVAD6CQAKBwpxInVhbAAA4LAqOAPsJGFudEVxdWFsAKDhImkibGRlAADgfyI4A+UicnNldEXggyLSIHEidWFsAACgiSJpImxkZQCAoUEiRUZUACIKJwouCnEidWFsAACgRCJ1JGxsRXF1YWwAAKBHImkibGRlAACgSSJlJXJ0aWNhbEJhcgAAoCQiYwByAADgNdip3GkAbABkAGUAO4DRANFAnWMAB0VhY2RmZ21vcHJzdHV2XgphCmgKcgp2CnoKgQqRCpYKqwqtCrsKyArNCuwhaWdSYWMAdQB0AGUAO4DTANNAAAFpeWwKcQpyAGMAO4DUANRAHmRiImxhYwBQYXIAAOA12BLdcgBhAHYAZQA7gNIA0kCAAWFlaQCHCooKjQpjAHIATGFnAGEAqWNjInJvbgCfY3AAZgAA4DXYRt3lI25DdXJseQABRFGeCqYKbyV1YmxlUXVvdGUAAKAcIHUib3RlAACgGCAAoFQqAAFjbLEKtQpyAADgNdiq3GEAcwBoADuA2ADYQGkAbAHACsUKZABlADuA1QDVQGUAcwAAoDcqbQBsADuA1gDWQGUAcgAAAUJQ0wrmCgABYXLXCtoKcgAAoD4gYQBjAAABZWvgCuIKAKDeI2UAdAAAoLQjYSVyZW50aGVzaXMAAKDcI4AEYWNmaGlsb3JzAP0KAwsFCwkLCwsMCxELIwtaC3IjdGlhbEQAAKACInkAH2RyAADgNdgT3WkApmOgY/Ujc01pbnVzsWAAAWlwFQsgC24AYwBhAHIAZQBwAGwAYQBuAOUACgVmAACgGSGAobsqZWlvACoLRQtJC+MiZWRlc4CheiJFU1QANAs5C0ALcSJ1YWwAAKCvKuwkYW50RXF1YWwAoHwiaSJsZGUAAKB+Im0AZQAAoDMgAAFkcE0LUQv1IWN0AKAPIm8jcnRpb24AYaA3ImwAAKAdIgABY2leC2ILcgAA4DXYq9yoYwACVWZvc2oLbwtzC3cLTwBUADuAIgAiQHIAAOA12BTdcABmAACgGiFjAHIAAOA12KzcAAZCRWFjZWZoaW9yc3WPC5MLlwupC7YL2AvbC90LhQyTDJoMowzhIXJyAKAQKUcAO4CuAK5AgAFjbnIAnQugC6ML9SF0ZVRhZwAAoOsncgB0oKAhbAAAoBYpgAFhZXkArwuyC7UL8iFvblhh5CFpbFZhIGR2oBwhZSJyc2UAAAFFVb8LzwsAAWxxwwvIC+UibWVudACgCyL1JGlsaWJyaXVtAKDLIXAmRXF1aWxpYnJpdW0AAKBvKXIAAKAcIW8AoWPnIWh0AARBQ0RGVFVWYewLCgwQDDIMNwxeDHwM9gIAAW5y8Av4C2clbGVCcmFja2V0AACg6SfyIW93AKGSIUJM/wsDDGEAcgAAoOUhZSRmdEFycm93AACgxCFlI2lsaW5nAACgCSNvAPUBFgwAAB4MYiVsZUJyYWNrZXQAAKDnJ24A1AEjDAAAKgxlJGVWZWN0b3IAAKBdKeUiY3RvckKgwiFhAHIAAKBVKWwib29yAACgCyMAAWVyOwxLDGUAAKGiIkFWQQxGDHIicm93AACgpiHlImN0b3IAoFspaSNhbmdsZQBCorMiVgwAAAAAWgxhAHIAAKDQKXEidWFsAACgtSJwAIABRFRWAGUMbAxzDO8kd25WZWN0b3IAoE8pZSRlVmVjdG9yAACgXCnlImN0b3JCoL4hYQByAACgVCnlImN0b3JCoMAhYQByAACgUykAAXB1iQyMDGYAAKAdIe4kZEltcGxpZXMAoHAp6SRnaHRhcnJvdwCg2yEAAWNongyhDHIAAKAbIQCgsSHsJGVEZWxheWVkAKD0KYAGSE9hY2ZoaW1vcXN0dQC/DMgMzAzQDOIM5gwKDQ0NFA0ZDU8NVA1YDQABQ2PDDMYMyCFjeSlkeQAoZEYiVGN5ACxkYyJ1dGUAWmEAorwqYWVpedgM2wzeDOEM8iFvbmBh5CFpbF5hcgBjAFxhIWRyAADgNdgW3e8hcnQAAkRMUlXvDPYM/QwEDW8kd25BcnJvdwAAoJMhZSRmdEFycm93AACgkCHpJGdodEFycm93AKCSIXAjQXJyb3cAAKCRIechbWGjY+EkbGxDaXJjbGUAoBgicABmAADgNdhK3XICHw0AAAAAIg10AACgGiLhIXJlgKGhJUlTVQAqDTINSg3uJXRlcnNlY3Rpb24AoJMidQAAAWJwNw1ADfMhZXRFoI8icSJ1YWwAAKCRIuUicnNldEWgkCJxInVhbAAAoJIibiJpb24AAKCUImMAcgAA4DXYrtxhAHIAAKDGIgACYmNtcF8Nag2ODZANc6DQImUAdABFoNAicSJ1YWwAAKCGIgABY2huDYkNZSJlZHMAgKF7IkVTVAB4DX0NhA1xInVhbAAAoLAq7CRhbnRFcXVhbACgfSJpImxkZQAAoH8iVABoAGEA9ADHCwCgESIAodEiZXOVDZ8NciJzZXQARaCDInEidWFsAACghyJlAHQAAKDRIoAFSFJTYWNmaGlvcnMAtQ27Db8NyA3ODdsN3w3+DRgOHQ4jDk8AUgBOADuA3gDeQMEhREUAoCIhAAFIY8MNxg1jAHkAC2R5ACZkAAFidcwNzQ0JYKRjgAFhZXkA1A3XDdoN8iFvbmRh5CFpbGJhImRyAADgNdgX3QABZWnjDe4N8gHoDQAA7Q3lImZvcmUAoDQiYQCYYwABY27yDfkNayNTcGFjZQAA4F8gCiDTInBhY2UAoAkg7CFkZYChPCJFRlQABw4MDhMOcSJ1YWwAAKBDInUkbGxFcXVhbAAAoEUiaSJsZGUAAKBIInAAZgAA4DXYS93pI3BsZURvdACg2yAAAWN0Jw4rDnIAAOA12K/c8iFva2Zh4QpFDlYOYA5qDgAAbg5yDgAAAAAAAAAAAAB5DnwOqA6zDgAADg8RDxYPGg8AAWNySA5ODnUAdABlADuA2gDaQHIAb6CfIeMhaXIAoEkpcgDjAVsOAABdDnkADmR2AGUAbGEAAWl5Yw5oDnIAYwA7gNsA20AjZGIibGFjAHBhcgAA4DXYGN1yAGEAdgBlADuA2QDZQOEhY3JqYQABZGl/Dp8OZQByAAABQlCFDpcOAAFhcokOiw5yAF9gYQBjAAABZWuRDpMOAKDfI2UAdAAAoLUjYSVyZW50aGVzaXMAAKDdI28AbgBQoMMi7CF1cwCgjiIAAWdwqw6uDm8AbgByYWYAAOA12EzdAARBREVUYWRwc78O0g7ZDuEOBQPqDvMOBw9yInJvdwDCoZEhyA4AAMwOYQByAACgEilvJHduQXJyb3cAAKDFIW8kd25BcnJvdwAAoJUhcSV1aWxpYnJpdW0AAKBuKWUAZQBBoKUiciJyb3cAAKClIW8AdwBuAGEAcgByAG8A9wAQA2UAcgAAAUxS+Q4AD2UkZnRBcnJvdwAAoJYh6SRnaHRBcnJvdwCglyFpAGyg0gNvAG4ApWPpIW5nbmFjAHIAAOA12LDcaSJsZGUAaGFtAGwAO4DcANxAgAREYmNkZWZvc3YALQ8xDzUPNw89D3IPdg97D4AP4SFzaACgqyJhAHIAAKDrKnkAEmThIXNobKCpIgCg5ioAAWVyQQ9DDwCgwSKAAWJ0eQBJD00Paw9hAHIAAKAWIGmgFiDjIWFsAAJCTFNUWA9cD18PZg9hAHIAAKAjIukhbmV8YGUkcGFyYXRvcgAAoFgnaSJsZGUAAKBAItQkaGluU3BhY2UAoAogcgAA4DXYGd1wAGYAAOA12E3dYwByAADgNdix3GQiYXNoAACgqiKAAmNlZm9zAI4PkQ+VD5kPng/pIXJjdGHkIWdlAKDAInIAAOA12BrdcABmAADgNdhO3WMAcgAA4DXYstwAAmZpb3OqD64Prw+0D3IAAOA12BvdnmNwAGYAAOA12E/dYwByAADgNdiz3IAEQUlVYWNmb3N1AMgPyw/OD9EP2A/gD+QP6Q/uD2MAeQAvZGMAeQAHZGMAeQAuZGMAdQB0AGUAO4DdAN1AAAFpedwP3w9yAGMAdmErZHIAAOA12BzdcABmAADgNdhQ3WMAcgAA4DXYtNxtAGwAeGEABEhhY2RlZm9z/g8BEAUQDRAQEB0QIBAkEGMAeQAWZGMidXRlAHlhAAFheQkQDBDyIW9ufWEXZG8AdAB7YfIBFRAAABwQbwBXAGkAZAB0AOgAVAhhAJZjcgAAoCghcABmAACgJCFjAHIAAOA12LXc4QtCEEkQTRAAAGcQbRByEAAAAAAAAAAAeRCKEJcQ8hD9EAAAGxEhETIROREAAD4RYwB1AHQAZQA7gOEA4UByImV2ZQADYYCiPiJFZGl1eQBWEFkQWxBgEGUQAOA+IjMDAKA/InIAYwA7gOIA4kB0AGUAO4C0ALRAMGRsAGkAZwA7gOYA5kByoGEgAOA12B7dcgBhAHYAZQA7gOAA4EAAAWVwfBCGEAABZnCAEIQQ8yF5bQCgNSHoAIMQaABhALFjAAFhcI0QWwAAAWNskRCTEHIAAWFnAACgPypkApwQAAAAALEQAKInImFkc3ajEKcQqRCuEG4AZAAAoFUqAKBcKmwib3BlAACgWCoAoFoqAKMgImVsbXJzersQvRDAEN0Q5RDtEACgpCllAACgICJzAGQAYaAhImEEzhDQENIQ1BDWENgQ2hDcEACgqCkAoKkpAKCqKQCgqykAoKwpAKCtKQCgrikAoK8pdAB2oB8iYgBkoL4iAKCdKQABcHTpEOwQaAAAoCIixWDhIXJyAKB8IwABZ3D1EPgQbwBuAAVhZgAA4DXYUt0Ao0giRWFlaW9wBxEJEQ0RDxESERQRAKBwKuMhaXIAoG8qAKBKImQAAKBLInMAJ2DyIW94ZaBIIvEADhFpAG4AZwA7gOUA5UCAAWN0eQAmESoRKxFyAADgNdi23CpgbQBwAGWgSCLxAPgBaQBsAGQAZQA7gOMA40BtAGwAO4DkAORAAAFjaUERRxFvAG4AaQBuAPQA6AFuAHQAAKARKgAITmFiY2RlZmlrbG5vcHJzdWQRaBGXEZ8RpxGrEdIR1hErEjASexKKEn0RThNbE3oTbwB0AACg7SoAAWNybBGJEWsAAAJjZXBzdBF4EX0RghHvIW5nAKBMInAjc2lsb24A9mNyImltZQAAoDUgaQBtAGWgPSJxAACgzSJ2AY0RkRFlAGUAAKC9ImUAZABnoAUjZQAAoAUjcgBrAHSgtSPiIXJrAKC2IwABb3mjEaYRbgDnAHcRMWTxIXVvAKAeIIACY21wcnQAtBG5Eb4RwRHFEeEhdXPloDUi5ABwInR5dgAAoLApcwDpAH0RbgBvAPUA6gCAAWFodwDLEcwRzhGyYwCgNiHlIWVuAKBsInIAAOA12B/dZwCAA2Nvc3R1dncA4xHyEQUSEhIhEiYSKRKAAWFpdQDpEesR7xHwAKMFcgBjAACg7yVwAACgwyKAAWRwdAD4EfwRABJvAHQAAKAAKuwhdXMAoAEqaSJtZXMAAKACKnECCxIAAAAADxLjIXVwAKAGKmEAcgAAoAUm8iNpYW5nbGUAAWR1GhIeEu8hd24AoL0lcAAAoLMlcCJsdXMAAKAEKmUA5QBCD+UAkg9hInJvdwAAoA0pgAFha28ANhJoEncSAAFjbjoSZRJrAIABbHN0AEESRxJNEm8jemVuZ2UAAKDrKXEAdQBhAHIA5QBcBPIjaWFuZ2xlgKG0JWRscgBYElwSYBLvIXduAKC+JeUhZnQAoMIlaSJnaHQAAKC4JWsAAKAjJLEBbRIAAHUSsgFxEgAAcxIAoJIlAKCRJTQAAKCTJWMAawAAoIglAAFlb38ShxJx4D0A5SD1IWl2AOBhIuUgdAAAoBAjAAJwdHd4kRKVEpsSnxJmAADgNdhT3XSgpSJvAG0AAKClIvQhaWUAoMgiAAZESFVWYmRobXB0dXayEsES0RLgEvcS+xIKExoTHxMjEygTNxMAAkxSbHK5ErsSvRK/EgCgVyUAoFQlAKBWJQCgUyUAolAlRFVkdckSyxLNEs8SAKBmJQCgaSUAoGQlAKBnJQACTFJsctgS2hLcEt4SAKBdJQCgWiUAoFwlAKBZJQCjUSVITFJobHLrEu0S7xLxEvMS9RIAoGwlAKBjJQCgYCUAoGslAKBiJQCgXyVvAHgAAKDJKQACTFJscgITBBMGEwgTAKBVJQCgUiUAoBAlAKAMJQCiACVEVWR1EhMUExYTGBMAoGUlAKBoJQCgLCUAoDQlaSJudXMAAKCfIuwhdXMAoJ4iaSJtZXMAAKCgIgACTFJsci8TMRMzEzUTAKBbJQCgWCUAoBglAKAUJQCjAiVITFJobHJCE0QTRhNIE0oTTBMAoGolAKBhJQCgXiUAoDwlAKAkJQCgHCUAAWV2UhNVE3YA5QD5AGIAYQByADuApgCmQAACY2Vpb2ITZhNqE24TcgAA4DXYt9xtAGkAAKBPIG0A5aA9IogRbAAAoVwAYmh0E3YTAKDFKfMhdWIAoMgnbAF+E4QTbABloCIgdAAAoCIgcAAAoU4iRWWJE4sTAKCuKvGgTyI8BeEMqRMAAN8TABQDFB8UAAAjFDQUAAAAAIUUAAAAAI0UAAAAANcU4xT3FPsUAACIFQAAlhWAAWNwcgCuE7ET1RP1IXRlB2GAoikiYWJjZHMAuxO/E8QTzhPSE24AZAAAoEQqciJjdXAAAKBJKgABYXXIE8sTcAAAoEsqcAAAoEcqbwB0AACgQCoA4CkiAP4AAWVv2RPcE3QAAKBBIO4ABAUAAmFlaXXlE+8T9RP4E/AB6hMAAO0TcwAAoE0qbwBuAA1hZABpAGwAO4DnAOdAcgBjAAlhcABzAHOgTCptAACgUCpvAHQAC2GAAWRtbgAIFA0UEhRpAGwAO4C4ALhAcCJ0eXYAAKCyKXQAAIGiADtlGBQZFKJAcgBkAG8A9ABiAXIAAOA12CDdgAFjZWkAKBQqFDIUeQBHZGMAawBtoBMn4SFyawCgEyfHY3IAAKPLJUVjZWZtcz8UQRRHFHcUfBSAFACgwykAocYCZWxGFEkUcQAAoFciZQBhAlAUAAAAAGAUciJyb3cAAAFsclYUWhTlIWZ0AKC6IWkiZ2h0AACguyGAAlJTYWNkAGgUaRRrFG8UcxSuYACgyCRzAHQAAKCbIukhcmMAoJoi4SFzaACgnSJuImludAAAoBAqaQBkAACg7yrjIWlyAKDCKfUhYnN1oGMmaQB0AACgYybsApMUmhS2FAAAwxRvAG4AZaA6APGgVCKrAG0CnxQAAAAAoxRhAHSgLABAYAChASJmbKcUqRTuABMNZQAAAW14rhSyFOUhbnQAoAEiZQDzANIB5wG6FAAAwBRkoEUibwB0AACgbSpuAPQAzAGAAWZyeQDIFMsUzhQA4DXYVN1vAOQA1wEAgakAO3MeAdMUcgAAoBchAAFhb9oU3hRyAHIAAKC1IXMAcwAAoBcnAAFjdeYU6hRyAADgNdi43AABYnDuFPIUZaDPKgCg0SploNAqAKDSKuQhb3QAoO8igANkZWxwcnZ3AAYVEBUbFSEVRBVlFYQV4SFycgABbHIMFQ4VAKA4KQCgNSlwAhYVAAAAABkVcgAAoN4iYwAAoN8i4SFycnCgtiEAoD0pgKIqImJjZG9zACsVMBU6FT4VQRVyImNhcAAAoEgqAAFhdTQVNxVwAACgRipwAACgSipvAHQAAKCNInIAAKBFKgDgKiIA/gACYWxydksVURVuFXMVcgByAG2gtyEAoDwpeQCAAWV2dwBYFWUVaRVxAHACXxUAAAAAYxVyAGUA4wAXFXUA4wAZFWUAZQAAoM4iZSJkZ2UAAKDPImUAbgA7gKQApEBlI2Fycm93AAABbHJ7FX8V5SFmdACgtiFpImdodAAAoLchZQDkAG0VAAFjaYsVkRVvAG4AaQBuAPQAkwFuAHQAAKAxImwiY3R5AACgLSOACUFIYWJjZGVmaGlqbG9yc3R1d3oAuBW7Fb8V1RXgFegV+RUKFhUWHxZUFlcWZRbFFtsW7xb7FgUXChdyAPIAtAJhAHIAAKBlKQACZ2xyc8YVyhXOFdAV5yFlcgCgICDlIXRoAKA4IfIA9QxoAHagECAAoKMiawHZFd4VYSJyb3cAAKAPKWEA4wBfAgABYXnkFecV8iFvbg9hNGQAoUYhYW/tFfQVAAFnciEC8RVyAACgyiF0InNlcQAAoHcqgAFnbG0A/xUCFgUWO4CwALBAdABhALRjcCJ0eXYAAKCxKQABaXIOFhIW8yFodACgfykA4DXYId1hAHIAAAFschsWHRYAoMMhAKDCIYACYWVnc3YAKBauAjYWOhY+Fm0AAKHEIm9zLhY0Fm4AZABzoMQi9SFpdACgZiZhIm1tYQDdY2kAbgAAoPIiAKH3AGlvQxZRFmQAZQAAgfcAO29KFksW90BuI3RpbWVzAACgxyJuAPgAUBZjAHkAUmRjAG8CXhYAAAAAYhZyAG4AAKAeI28AcAAAoA0jgAJscHR1dwBuFnEWdRaSFp4W7CFhciRgZgAA4DXYVd0AotkCZW1wc30WhBaJFo0WcQBkoFAibwB0AACgUSJpIm51cwAAoDgi7CF1cwCgFCLxInVhcmUAoKEiYgBsAGUAYgBhAHIAdwBlAGQAZwDlANcAbgCAAWFkaAClFqoWtBZyAHIAbwD3APUMbwB3AG4AYQByAHIAbwB3APMA8xVhI3Jwb29uAAABbHK8FsAWZQBmAPQAHBZpAGcAaAD0AB4WYgHJFs8WawBhAHIAbwD3AJILbwLUFgAAAADYFnIAbgAAoB8jbwBwAACgDCOAAWNvdADhFukW7BYAAXJ55RboFgDgNdi53FVkbAAAoPYp8iFvaxFhAAFkcvMW9xZvAHQAAKDxImkA5qC/JVsSAAFhaP8WAhdyAPIANQNhAPIA1wvhIm5nbGUAoKYpAAFjaQ4XEBd5AF9k5yJyYXJyAKD/JwAJRGFjZGVmZ2xtbm9wcXJzdHV4MRc4F0YXWxcyBF4XaRd5F40XrBe0F78X2RcVGCEYLRg1GEAYAAFEbzUXgRZvAPQA+BUAAWNzPBdCF3UAdABlADuA6QDpQPQhZXIAoG4qAAJhaW95TRdQF1YXWhfyIW9uG2FyAGOgViI7gOoA6kDsIW9uAKBVIk1kbwB0ABdhAAFEcmIXZhdvAHQAAKBSIgDgNdgi3XKhmipuF3QXYQB2AGUAO4DoAOhAZKCWKm8AdAAAoJgqgKGZKmlscwCAF4UXhxfuInRlcnMAoOcjAKATIWSglSpvAHQAAKCXKoABYXBzAJMXlheiF2MAcgATYXQAeQBzogUinxcAAAAAoRdlAHQAAKAFInAAMaADIDMBqRerFwCgBCAAoAUgAAFnc7AXsRdLYXAAAKACIAABZ3C4F7sXbwBuABlhZgAA4DXYVt2AAWFscwDFF8sXzxdyAHOg1SJsAACg4yl1AHMAAKBxKmkAAKG1A2x21RfYF28AbgC1Y/VjAAJjc3V24BfoF/0XEBgAAWlv5BdWF3IAYwAAoFYiaQLuFwAAAADwF+0ADQThIW50AAFnbPUX+Rd0AHIAAKCWKuUhc3MAoJUqgAFhZWkAAxgGGAoYbABzAD1gcwB0AACgXyJ2AESgYSJEAACgeCrwImFyc2wAoOUpAAFEYRkYHRhvAHQAAKBTInIAcgAAoHEpgAFjZGkAJxgqGO0XcgAAoC8hbwD0AIwCAAFhaDEYMhi3YzuA8ADwQAABbXI5GD0YbAA7gOsA60BvAACgrCCAAWNpcABGGEgYSxhsACFgcwD0ACwEAAFlb08YVxhjAHQAYQB0AGkAbwDuABoEbgBlAG4AdABpAGEAbADlADME4Ql1GAAAgRgAAIMYiBgAAAAAoRilGAAAqhgAALsYvhjRGAAA1xgnGWwAbABpAG4AZwBkAG8AdABzAGUA8QBlF3kARGRtImFsZQAAoEAmgAFpbHIAjRiRGJ0Y7CFpZwCgA/tpApcYAAAAAJoYZwAAoAD7aQBnAACgBPsA4DXYI93sIWlnAKAB++whaWcA4GYAagCAAWFsdACvGLIYthh0AACgbSZpAGcAAKAC+24AcwAAoLElbwBmAJJh8AHCGAAAxhhmAADgNdhX3QABYWvJGMwYbADsAGsEdqDUIgCg2SphI3J0aW50AACgDSoAAWFv2hgiGQABY3PeGB8ZsQPnGP0YBRkSGRUZAAAdGbID7xjyGPQY9xj5GAAA+xg7gL0AvUAAoFMhO4C8ALxAAKBVIQCgWSEAoFshswEBGQAAAxkAoFQhAKBWIbQCCxkOGQAAAAAQGTuAvgC+QACgVyEAoFwhNQAAoFghtgEZGQAAGxkAoFohAKBdITgAAKBeIWwAAKBEIHcAbgAAoCIjYwByAADgNdi73IAIRWFiY2RlZmdpamxub3JzdHYARhlKGVoZXhlmGWkZkhmWGZkZnRmgGa0ZxhnLGc8Z4BkjGmygZyIAoIwqgAFjbXAAUBlTGVgZ9SF0ZfVhbQBhAOSgswM6FgCghipyImV2ZQAfYQABaXliGWUZcgBjAB1hM2RvAHQAIWGAoWUibHFzAMYEcBl6GfGhZSLOBAAAdhlsAGEAbgD0AN8EgKF+KmNkbACBGYQZjBljAACgqSpvAHQAb6CAKmyggioAoIQqZeDbIgD+cwAAoJQqcgAA4DXYJN3noGsirATtIWVsAKA3IWMAeQBTZIChdyJFYWoApxmpGasZAKCSKgCgpSoAoKQqAAJFYWVztBm2Gb0ZwhkAoGkicABwoIoq8iFveACgiipxoIgq8aCIKrUZaQBtAACg5yJwAGYAAOA12FjdYQB2AOUAYwIAAWNp0xnWGXIAAKAKIW0AAKFzImVs3BneGQCgjioAoJAqAIM+ADtjZGxxco0E6xn0GfgZ/BkBGgABY2nvGfEZAKCnKnIAAKB6Km8AdAAAoNci0CFhcgCglSl1ImVzdAAAoHwqgAJhZGVscwAKGvQZFhrVBCAa8AEPGgAAFBpwAHIAbwD4AFkZcgAAoHgpcQAAAWxxxAQbGmwAZQBzAPMASRlpAO0A5AQAAWVuJxouGnIjdG5lcXEAAOBpIgD+xQAsGgAFQWFiY2Vma29zeUAaQxpmGmoabRqDGocalhrCGtMacgDyAMwCAAJpbG1yShpOGlAaVBpyAHMA8ABxD2YAvWBpAGwA9AASBQABZHJYGlsaYwB5AEpkAKGUIWN3YBpkGmkAcgAAoEgpAKCtIWEAcgAAoA8h6SFyYyVhgAFhbHIAcxp7Gn8a8iF0c3WgZSZpAHQAAKBlJuwhaXAAoCYg4yFvbgCguSJyAADgNdgl3XMAAAFld4wakRphInJvdwAAoCUpYSJyb3cAAKAmKYACYW1vcHIAnxqjGqcauhq+GnIAcgAAoP8h9CFodACgOyJrAAABbHKsGrMaZSRmdGFycm93AACgqSHpJGdodGFycm93AKCqIWYAAOA12Fnd4iFhcgCgFSCAAWNsdADIGswa0BpyAADgNdi93GEAcwDoAGka8iFvaydhAAFicNca2xr1IWxsAKBDIOghZW4AoBAg4Qr2GgAA/RoAAAgbExsaGwAAIRs7GwAAAAA+G2IbmRuVG6sbAACyG80b0htjAHUAdABlADuA7QDtQAChYyBpeQEbBhtyAGMAO4DuAO5AOGQAAWN4CxsNG3kANWRjAGwAO4ChAKFAAAFmcssCFhsA4DXYJt1yAGEAdgBlADuA7ADsQIChSCFpbm8AJxsyGzYbAAFpbisbLxtuAHQAAKAMKnQAAKAtIuYhaW4AoNwpdABhAACgKSHsIWlnM2GAAWFvcABDG1sbXhuAAWNndABJG0sbWRtyACthgAFlbHAAcQVRG1UbaQBuAOUAyAVhAHIA9AByBWgAMWFmAACgtyJlAGQAtWEAoggiY2ZvdGkbbRt1G3kb4SFyZQCgBSFpAG4AdKAeImkAZQAAoN0pZABvAPQAWxsAoisiY2VscIEbhRuPG5QbYQBsAACguiIAAWdyiRuNG2UAcgDzACMQ4wCCG2EicmhrAACgFyryIW9kAKA8KgACY2dwdJ8boRukG6gbeQBRZG8AbgAvYWYAAOA12FrdYQC5Y3UAZQBzAHQAO4C/AL9AAAFjabUbuRtyAADgNdi+3G4AAKIIIkVkc3bCG8QbyBvQAwCg+SJvAHQAAKD1Inag9CIAoPMiaaBiIOwhZGUpYesB1hsAANkbYwB5AFZkbAA7gO8A70AAA2NmbW9zdeYb7hvyG/Ub+hsFHAABaXnqG+0bcgBjADVhOWRyAADgNdgn3eEhdGg3YnAAZgAA4DXYW93jAf8bAAADHHIAAOA12L/c8iFjeVhk6yFjeVRkAARhY2ZnaGpvcxUcGhwiHCYcKhwtHDAcNRzwIXBhdqC6A/BjAAFleR4cIRzkIWlsN2E6ZHIAAOA12CjdciJlZW4AOGFjAHkARWRjAHkAXGRwAGYAAOA12FzdYwByAADgNdjA3IALQUJFSGFiY2RlZmdoamxtbm9wcnN0dXYAXhxtHHEcdRx5HN8cBx0dHTwd3B3tHfEdAR4EHh0eLB5FHrwewx7hHgkfPR9LH4ABYXJ0AGQcZxxpHHIA8gBvB/IAxQLhIWlsAKAbKeEhcnIAoA4pZ6BmIgCgiyphAHIAAKBiKWMJjRwAAJAcAACVHAAAAAAAAAAAAACZHJwcAACmHKgcrRwAANIc9SF0ZTph7SJwdHl2AKC0KXIAYQDuAFoG4iFkYbtjZwAAoegnZGyhHKMcAKCRKeUAiwYAoIUqdQBvADuAqwCrQHIAgKOQIWJmaGxwc3QAuhy/HMIcxBzHHMoczhxmoOQhcwAAoB8pcwAAoB0p6wCyGnAAAKCrIWwAAKA5KWkAbQAAoHMpbAAAoKIhAKGrKmFl1hzaHGkAbAAAoBkpc6CtKgDgrSoA/oABYWJyAOUc6RztHHIAcgAAoAwpcgBrAACgcicAAWFr8Rz4HGMAAAFla/Yc9xx7YFtgAAFlc/wc/hwAoIspbAAAAWR1Ax0FHQCgjykAoI0pAAJhZXV5Dh0RHRodHB3yIW9uPmEAAWRpFR0YHWkAbAA8YewAowbiAPccO2QAAmNxcnMkHScdLB05HWEAAKA2KXUAbwDyoBwgqhEAAWR1MB00HeghYXIAoGcpcyJoYXIAAKBLKWgAAKCyIQCiZCJmZ3FzRB1FB5Qdnh10AIACYWhscnQATh1WHWUdbB2NHXIicm93AHSgkCFhAOkAzxxhI3Jwb29uAAABZHVeHWId7yF3bgCgvSFwAACgvCHlJGZ0YXJyb3dzAKDHIWkiZ2h0AIABYWhzAHUdex2DHXIicm93APOglCGdBmEAcgBwAG8AbwBuAPMAzgtxAHUAaQBnAGEAcgByAG8A9wBlGugkcmVldGltZXMAoMsi8aFkIk0HAACaHWwAYQBuAPQAXgcAon0qY2Rnc6YdqR2xHbcdYwAAoKgqbwB0AG+gfypyoIEqAKCDKmXg2iIA/nMAAKCTKoACYWRlZ3MAwB3GHcod1h3ZHXAAcAByAG8A+ACmHG8AdAAAoNYicQAAAWdxzx3SHXQA8gBGB2cAdADyAHQcdADyAFMHaQDtAGMHgAFpbHIA4h3mHeod8yFodACgfClvAG8A8gDKBgDgNdgp3UWgdiIAoJEqYQH1Hf4dcgAAAWR1YB35HWygvCEAoGopbABrAACghCVjAHkAWWQAomoiYWNodAweDx4VHhkecgDyAGsdbwByAG4AZQDyAGAW4SFyZACgaylyAGkAAKD6JQABaW8hHiQe5CFvdEBh9SFzdGGgsCPjIWhlAKCwIwACRWFlczMeNR48HkEeAKBoInAAcKCJKvIhb3gAoIkqcaCHKvGghyo0HmkAbQAAoOYiAARhYm5vcHR3elIeXB5fHoUelh6mHqsetB4AAW5yVh5ZHmcAAKDsJ3IAAKD9IXIA6wCwBmcAgAFsbXIAZh52Hnse5SFmdAABYXKIB2weaQBnAGgAdABhAHIAcgBvAPcAkwfhInBzdG8AoPwnaQBnAGgAdABhAHIAcgBvAPcAmgdwI2Fycm93AAABbHKNHpEeZQBmAPQAxhxpImdodAAAoKwhgAFhZmwAnB6fHqIecgAAoIUpAOA12F3ddQBzAACgLSppIm1lcwAAoDQqYQGvHrMecwB0AACgFyLhAIoOZaHKJbkeRhLuIWdlAKDKJWEAcgBsoCgAdAAAoJMpgAJhY2htdADMHs8e1R7bHt0ecgDyAJ0GbwByAG4AZQDyANYWYQByAGSgyyEAoG0pAKAOIHIAaQAAoL8iAANhY2hpcXTrHu8e1QfzHv0eBh/xIXVvAKA5IHIAAOA12MHcbQDloXIi+h4AAPweAKCNKgCgjyoAAWJ19xwBH28AcqAYIACgGiDyIW9rQmEAhDwAO2NkaGlscXJCBhcfxh0gHyQfKB8sHzEfAAFjaRsfHR8AoKYqcgAAoHkqcgBlAOUAkx3tIWVzAKDJIuEhcnIAoHYpdSJlc3QAAKB7KgABUGk1HzkfYQByAACglillocMlAgdfEnIAAAFkdUIfRx9zImhhcgAAoEop6CFhcgCgZikAAWVuTx9WH3IjdG5lcXEAAOBoIgD+xQBUHwAHRGFjZGVmaGlsbm9wc3VuH3Ifoh+rH68ftx+7H74f5h/uH/MfBwj/HwsgxCFvdACgOiIAAmNscHJ5H30fiR+eH3IAO4CvAK9AAAFldIEfgx8AoEImZaAgJ3MAZQAAoCAnc6CmIXQAbwCAoaYhZGx1AJQfmB+cH28AdwDuAHkDZQBmAPQA6gbwAOkO6yFlcgCgriUAAW95ph+qH+0hbWEAoCkqPGThIXNoAKAUIOElc3VyZWRhbmdsZQCgISJyAADgNdgq3W8AAKAnIYABY2RuAMQfyR/bH3IAbwA7gLUAtUBhoiMi0B8AANMf1x9zAPQAKxFpAHIAAKDwKm8AdAA7gLcAt0B1AHMA4qESIh4TAADjH3WgOCIAoCoqYwHqH+0fcAAAoNsq8gB+GnAAbAB1APMACAgAAWRw9x/7H+UhbHMAoKciZgAA4DXYXt0AAWN0AyAHIHIAAOA12MLc8CFvcwCgPiJsobwDECAVIPQiaW1hcACguCJhAPAAEyAADEdMUlZhYmNkZWZnaGlqbG1vcHJzdHV2dzwgRyBmIG0geSCqILgg2iDeIBEhFSEyIUMhTSFQIZwhnyHSIQAiIyKLIrEivyIUIwABZ3RAIEMgAODZIjgD9uBrItIgBwmAAWVsdABNIF8gYiBmAHQAAAFhclMgWCByInJvdwAAoM0h6SRnaHRhcnJvdwCgziEA4NgiOAP24Goi0iBfCekkZ2h0YXJyb3cAoM8hAAFEZHEgdSDhIXNoAKCvIuEhc2gAoK4igAJiY25wdACCIIYgiSCNIKIgbABhAACgByL1IXRlRGFnAADgICLSIACiSSJFaW9wlSCYIJwgniAA4HAqOANkAADgSyI4A3MASWFyAG8A+AAyCnUAcgBhoG4mbADzoG4mmwjzAa8gAACzIHAAO4CgAKBAbQBwAOXgTiI4AyoJgAJhZW91eQDBIMogzSDWINkg8AHGIAAAyCAAoEMqbwBuAEhh5CFpbEZhbgBnAGSgRyJvAHQAAOBtKjgDcAAAoEIqPWThIXNoAKATIACjYCJBYWRxc3jpIO0g+SD+IAIhDCFyAHIAAKDXIXIAAAFocvIg9SBrAACgJClvoJch9wAGD28AdAAA4FAiOAN1AGkA9gC7CAABZWkGIQohYQByAACgKCntAN8I6SFzdPOgBCLlCHIAAOA12CvdAAJFZXN0/wgcISshLiHxoXEiIiEAABMJ8aFxIgAJAAAnIWwAYQBuAPQAEwlpAO0AGQlyoG8iAKBvIoABQWFwADghOyE/IXIA8gBeIHIAcgAAoK4hYQByAACg8ipzogsiSiEAAAAAxwtkoPwiAKD6ImMAeQBaZIADQUVhZGVzdABcIV8hYiFmIWkhkyGWIXIA8gBXIADgZiI4A3IAcgAAoJohcgAAoCUggKFwImZxcwBwIYQhjiF0AAABYXJ1IXohcgByAG8A9wBlIWkAZwBoAHQAYQByAHIAbwD3AD4h8aFwImAhAACKIWwAYQBuAPQAZwlz4H0qOAMAoG4iaQDtAG0JcqBuImkA5aDqIkUJaQDkADoKAAFwdKMhpyFmAADgNdhf3YCBrAA7aW4AriGvIcchrEBuAIChCSJFZHYAtyG6Ib8hAOD5IjgDbwB0AADg9SI4A+EB1gjEIcYhAKD3IgCg9iJpAHagDCLhAagJzyHRIQCg/iIAoP0igAFhb3IA2CHsIfEhcgCAoSYiYXN0AOAh5SHpIWwAbABlAOwAywhsAADg/SrlIADgAiI4A2wiaW50AACgFCrjoYAi9yEAAPohdQDlAJsJY+CvKjgDZaCAIvEAkwkAAkFhaXQHIgoiFyIeInIA8gBsIHIAcgAAoZshY3cRIhQiAOAzKTgDAOCdITgDZyRodGFycm93AACgmyFyAGkA5aDrIr4JgANjaGltcHF1AC8iPCJHIpwhTSJQIloigKGBImNlcgA2Iv0JOSJ1AOUABgoA4DXYw9zvIXJ0bQKdIQAAAABEImEAcgDhAOEhbQBloEEi8aBEIiYKYQDyAMsIcwB1AAABYnBWIlgi5QDUCeUA3wmAAWJjcABgInMieCKAoYQiRWVzAGci7glqIgDgxSo4A2UAdABl4IIi0iBxAPGgiCJoImMAZaCBIvEA/gmAoYUiRWVzAH8iFgqCIgDgxio4A2UAdABl4IMi0iBxAPGgiSKAIgACZ2lscpIilCKaIpwi7AAMCWwAZABlADuA8QDxQOcAWwlpI2FuZ2xlAAABbHKkIqoi5SFmdGWg6iLxAEUJaSJnaHQAZaDrIvEAvgltoL0DAKEjAGVzuCK8InIAbwAAoBYhcAAAoAcggARESGFkZ2lscnMAziLSItYi2iLeIugi7SICIw8j4SFzaACgrSLhIXJyAKAEKXAAAOBNItIg4SFzaACgrCIAAWV04iLlIgDgZSLSIADgPgDSIG4iZmluAACg3imAAUFldADzIvci+iJyAHIAAKACKQDgZCLSIHLgPADSIGkAZQAA4LQi0iAAAUF0BiMKI3IAcgAAoAMp8iFpZQDgtSLSIGkAbQAA4Dwi0iCAAUFhbgAaIx4jKiNyAHIAAKDWIXIAAAFociMjJiNrAACgIylvoJYh9wD/DuUhYXIAoCcpUxJqFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVCMAAF4jaSN/I4IjjSOeI8AUAAAAAKYjwCMAANoj3yMAAO8jHiQvJD8kRCQAAWNzVyNsFHUAdABlADuA8wDzQAABaXlhI2cjcgBjoJoiO4D0APRAPmSAAmFiaW9zAHEjdCN3I3EBeiNzAOgAdhTsIWFjUWF2AACgOCrvIWxkAKC8KewhaWdTYQABY3KFI4kjaQByAACgvykA4DXYLN1vA5QjAAAAAJYjAACcI24A22JhAHYAZQA7gPIA8kAAoMEpAAFibaEjjAphAHIAAKC1KQACYWNpdKwjryO6I70jcgDyAFkUAAFpcrMjtiNyAACgvinvIXNzAKC7KW4A5QDZCgCgwCmAAWFlaQDFI8gjyyNjAHIATWFnAGEAyWOAAWNkbgDRI9Qj1iPyIW9uv2MAoLYpdQDzAHgBcABmAADgNdhg3YABYWVsAOQj5yPrI3IAAKC3KXIAcAAAoLkpdQDzAHwBAKMoImFkaW9zdvkj/CMPJBMkFiQbJHIA8gBeFIChXSplZm0AAyQJJAwkcgBvoDQhZgAAoDQhO4CqAKpAO4C6ALpA5yFvZgCgtiJyAACgVipsIm9wZQAAoFcqAKBbKoABY2xvACMkJSQrJPIACCRhAHMAaAA7gPgA+EBsAACgmCJpAGwBMyQ4JGQAZQA7gPUA9UBlAHMAYaCXInMAAKA2Km0AbAA7gPYA9kDiIWFyAKA9I+EKXiQAAHokAAB8JJQkAACYJKkkAAAAALUkEQsAAPAkAAAAAAQleiUAAIMlcgCAoSUiYXN0AGUkbyQBCwCBtgA7bGokayS2QGwAZQDsABgDaQJ1JAAAAAB4JG0AAKDzKgCg/Sp5AD9kcgCAAmNpbXB0AIUkiCSLJJkSjyRuAHQAJWBvAGQALmBpAGwAAKAwIOUhbmsAoDEgcgAA4DXYLd2AAWltbwCdJKAkpCR2oMYD1WNtAGEA9AD+B24AZQAAoA4m9KHAA64kAAC0JGMjaGZvcmsAAKDUItZjAAFhdbgkxCRuAAABY2u9JMIkawBooA8hAKAOIfYAaRpzAACkKwBhYmNkZW1zdNMkIRPXJNsk4STjJOck6yTjIWlyAKAjKmkAcgAAoCIqAAFvdYsW3yQAoCUqAKByKm4AO4CxALFAaQBtAACgJip3AG8AAKAnKoABaXB1APUk+iT+JO4idGludACgFSpmAADgNdhh3W4AZAA7gKMAo0CApHoiRWFjZWlub3N1ABMlFSUYJRslTCVRJVklSSV1JQCgsypwAACgtyp1AOUAPwtjoK8qgKJ6ImFjZW5zACclLSU0JTYlSSVwAHAAcgBvAPgAFyV1AHIAbAB5AGUA8QA/C/EAOAuAAWFlcwA8JUElRSXwInByb3gAoLkqcQBxAACgtSppAG0AAKDoImkA7QBEC20AZQDzoDIgIguAAUVhcwBDJVclRSXwAEAlgAFkZnAATwtfJXElgAFhbHMAZSVpJW0l7CFhcgCgLiPpIW5lAKASI/UhcmYAoBMjdKAdIu8AWQvyIWVsAKCwIgABY2l9JYElcgAA4DXYxdzIY24iY3NwAACgCCAAA2Zpb3BzdZElKxuVJZolnyWkJXIAAOA12C7dcABmAADgNdhi3XIiaW1lAACgVyBjAHIAAOA12MbcgAFhZW8AqiW6JcAldAAAAWVpryW2JXIAbgBpAG8AbgDzABkFbgB0AACgFipzAHQAZaA/APEACRj0AG0LgApBQkhhYmNkZWZoaWxtbm9wcnN0dXgA4yXyJfYl+iVpJpAmpia9JtUm5ib4JlonaCdxJ3UnnietJ7EnyCfiJ+cngAFhcnQA6SXsJe4lcgDyAJkM8gD6AuEhaWwAoBwpYQByAPIA3BVhAHIAAKBkKYADY2RlbnFydAAGJhAmEyYYJiYmKyZaJgABZXUKJg0mAOA9IjEDdABlAFVhaQDjACAN7SJwdHl2AKCzKWcAgKHpJ2RlbAAgJiImJCYAoJIpAKClKeUA9wt1AG8AO4C7ALtAcgAApZIhYWJjZmhscHN0dz0mQCZFJkcmSiZMJk4mUSZVJlgmcAAAoHUpZqDlIXMAAKAgKQCgMylzAACgHinrALka8ACVHmwAAKBFKWkAbQAAoHQpbAAAoKMhAKCdIQABYWleJmImaQBsAACgGilvAG6gNiJhAGwA8wB2C4ABYWJyAG8mciZ2JnIA8gAvEnIAawAAoHMnAAFha3omgSZjAAABZWt/JoAmfWBdYAABZXOFJocmAKCMKWwAAAFkdYwmjiYAoI4pAKCQKQACYWV1eZcmmiajJqUm8iFvbllhAAFkaZ4moSZpAGwAV2HsAA8M4gCAJkBkAAJjbHFzrSawJrUmuiZhAACgNylkImhhcgAAoGkpdQBvAPKgHSCjAWgAAKCzIYABYWNnAMMm0iaUC2wAgKEcIWlwcwDLJs4migxuAOUAoAxhAHIA9ADaC3QAAKCtJYABaWxyANsm3ybjJvMhaHQAoH0pbwBvAPIANgwA4DXYL90AAWFv6ib1JnIAAAFkde8m8SYAoMEhbKDAIQCgbCl2oMED8WOAAWducwD+Jk4nUCdoAHQAAANhaGxyc3QKJxInISc1Jz0nRydyInJvdwB0oJIhYQDpAFYmYSNycG9vbgAAAWR1GiceJ28AdwDuAPAmcAAAoMAh5SFmdAABYWgnJy0ncgByAG8AdwDzAAkMYQByAHAAbwBvAG4A8wATBGklZ2h0YXJyb3dzAACgySFxAHUAaQBnAGEAcgByAG8A9wBZJugkcmVldGltZXMAoMwiZwDaYmkAbgBnAGQAbwB0AHMAZQDxABwYgAFhaG0AYCdjJ2YncgDyAAkMYQDyABMEAKAPIG8idXN0AGGgsSPjIWhlAKCxI+0haWQAoO4qAAJhYnB0fCeGJ4knmScAAW5ygCeDJ2cAAKDtJ3IAAKD+IXIA6wAcDIABYWZsAI8nkieVJ3IAAKCGKQDgNdhj3XUAcwAAoC4qaSJtZXMAAKA1KgABYXCiJ6gncgBnoCkAdAAAoJQp7yJsaW50AKASKmEAcgDyADwnAAJhY2hxuCe8J6EMwCfxIXVvAKA6IHIAAOA12MfcAAFidYAmxCdvAPKgGSCoAYABaGlyAM4n0ifWJ3IAZQDlAE0n7SFlcwCgyiJpAIChuSVlZmwAXAxjEt4n9CFyaQCgzinsInVoYXIAoGgpAKAeIWENBSgJKA0oSyhVKIYoAACLKLAoAAAAAOMo5ygAABApJCkxKW0pcSmHKaYpAACYKgAAAACxKmMidXRlAFthcQB1AO8ABR+ApHsiRWFjZWlucHN5ABwoHignKCooLygyKEEoRihJKACgtCrwASMoAAAlKACguCpvAG4AYWF1AOUAgw1koLAqaQBsAF9hcgBjAF1hgAFFYXMAOCg6KD0oAKC2KnAAAKC6KmkAbQAAoOki7yJsaW50AKATKmkA7QCIDUFkbwB0AGKixSKRFgAAAABTKACgZiqAA0FhY21zdHgAYChkKG8ocyh1KHkogihyAHIAAKDYIXIAAAFocmkoayjrAJAab6CYIfcAzAd0ADuApwCnQGkAO2D3IWFyAKApKW0AAAFpbn4ozQBuAHUA8wDOAHQAAKA2J3IA7+A12DDdIxkAAmFjb3mRKJUonSisKHIAcAAAoG8mAAFoeZkonChjAHkASWRIZHIAdABtAqUoAAAAAKgoaQDkAFsPYQByAGEA7ABsJDuArQCtQAABZ22zKLsobQBhAAChwwNmdroouijCY4CjPCJkZWdsbnByAMgozCjPKNMo1yjaKN4obwB0AACgairxoEMiCw5FoJ4qAKCgKkWgnSoAoJ8qZQAAoEYi7CF1cwCgJCrhIXJyAKByKWEAcgDyAPwMAAJhZWl07Sj8KAEpCCkAAWxz8Sj4KGwAcwBlAHQAbQDpAH8oaABwAACgMyrwImFyc2wAoOQpAAFkbFoPBSllAACgIyNloKoqc6CsKgDgrCoA/oABZmxwABUpGCkfKfQhY3lMZGKgLwBhoMQpcgAAoD8jZgAA4DXYZN1hAAABZHIoKRcDZQBzAHWgYCZpAHQAAKBgJoABY3N1ADYpRilhKQABYXU6KUApcABzoJMiAOCTIgD+cABzoJQiAOCUIgD+dQAAAWJwSylWKQChjyJlcz4NUCllAHQAZaCPIvEAPw0AoZAiZXNIDVspZQB0AGWgkCLxAEkNAKGhJWFmZilbBHIAZQFrKVwEAKChJWEAcgDyAAMNAAJjZW10dyl7KX8pgilyAADgNdjI3HQAbQDuAM4AaQDsAAYpYQByAOYAVw0AAWFyiimOKXIA5qAGJhESAAFhbpIpoylpImdodAAAAWVwmSmgKXAAcwBpAGwAbwDuANkXaADpAKAkcwCvYIACYmNtbnAArin8KY4NJSooKgCkgiJFZGVtbnByc7wpvinCKcgpzCnUKdgp3CkAoMUqbwB0AACgvSpkoIYibwB0AACgwyr1IWx0AKDBKgABRWXQKdIpAKDLKgCgiiLsIXVzAKC/KuEhcnIAoHkpgAFlaXUA4inxKfQpdAAAoYIiZW7oKewpcQDxoIYivSllAHEA8aCKItEpbQAAoMcqAAFicPgp+ikAoNUqAKDTKmMAgKJ7ImFjZW5zAAcqDSoUKhYqRihwAHAAcgBvAPgAIyh1AHIAbAB5AGUA8QCDDfEAfA2AAWFlcwAcKiIqPShwAHAAcgBvAPgAPChxAPEAOShnAACgaiYApoMiMTIzRWRlaGxtbnBzPCo/KkIqRSpHKlIqWCpjKmcqaypzKncqO4C5ALlAO4CyALJAO4CzALNAAKDGKgABb3NLKk4qdAAAoL4qdQBiAACg2CpkoIcibwB0AACgxCpzAAABb3VdKmAqbAAAoMknYgAAoNcq4SFycgCgeyn1IWx0AKDCKgABRWVvKnEqAKDMKgCgiyLsIXVzAKDAKoABZWl1AH0qjCqPKnQAAKGDImVugyqHKnEA8aCHIkYqZQBxAPGgiyJwKm0AAKDIKgABYnCTKpUqAKDUKgCg1iqAAUFhbgCdKqEqrCpyAHIAAKDZIXIAAAFocqYqqCrrAJUab6CZIfcAxQf3IWFyAKAqKWwAaQBnADuA3wDfQOELzyrZKtwq6SrsKvEqAAD1KjQrAAAAAAAAAAAAAEwrbCsAAHErvSsAAAAAAADRK3IC1CoAAAAA2CrnIWV0AKAWI8RjcgDrAOUKgAFhZXkA4SrkKucq8iFvbmVh5CFpbGNhQmRvAPQAIg5sInJlYwAAoBUjcgAA4DXYMd0AAmVpa2/7KhIrKCsuK/IBACsAAAkrZQAAATRm6g0EK28AcgDlAOsNYQBzorgDECsAAAAAEit5AG0A0WMAAWNuFislK2sAAAFhcxsrIStwAHAAcgBvAPgAFw5pAG0AAKA8InMA8AD9DQABYXMsKyEr8AAXDnIAbgA7gP4A/kDsATgrOyswG2QA5QBnAmUAcwCAgdcAO2JkAEMrRCtJK9dAYaCgInIAAKAxKgCgMCqAAWVwcwBRK1MraSvhAAkh4qKkIlsrXysAAAAAYytvAHQAAKA2I2kAcgAAoPEqb+A12GXdcgBrAACg2irhAHgociJpbWUAAKA0IIABYWlwAHYreSu3K2QA5QC+DYADYWRlbXBzdACFK6MrmiunK6wrsCuzK24iZ2xlAACitSVkbHFykCuUK5ornCvvIXduAKC/JeUhZnRloMMl8QACBwCgXCJpImdodABloLkl8QBdDG8AdAAAoOwlaSJudXMAAKA6KuwhdXMAoDkqYgAAoM0p6SFtZQCgOyrlInppdW0AoOIjgAFjaHQAwivKK80rAAFyecYrySsA4DXYydxGZGMAeQBbZPIhb2tnYQABaW/UK9creAD0ANERaCJlYWQAAAFsct4r5ytlAGYAdABhAHIAcgBvAPcAXQbpJGdodGFycm93AKCgIQAJQUhhYmNkZmdobG1vcHJzdHV3CiwNLBEsHSwnLDEsQCxLLFIsYix6LIQsjyzLLOgs7Sz/LAotcgDyAAkDYQByAACgYykAAWNyFSwbLHUAdABlADuA+gD6QPIACQ1yAOMBIywAACUseQBeZHYAZQBtYQABaXkrLDAscgBjADuA+wD7QENkgAFhYmgANyw6LD0scgDyANEO7CFhY3FhYQDyAOAOAAFpckQsSCzzIWh0AKB+KQDgNdgy3XIAYQB2AGUAO4D5APlAYQFWLF8scgAAAWxyWixcLACgvyEAoL4hbABrAACggCUAAWN0Zix2LG8CbCwAAAAAcyxyAG4AZaAcI3IAAKAcI28AcAAAoA8jcgBpAACg+CUAAWFsfiyBLGMAcgBrYTuAqACoQAABZ3CILIssbwBuAHNhZgAA4DXYZt0AA2FkaGxzdZksniynLLgsuyzFLHIAcgBvAPcACQ1vAHcAbgBhAHIAcgBvAPcA2A5hI3Jwb29uAAABbHKvLLMsZQBmAPQAWyxpAGcAaAD0AF0sdQDzAKYOaQAAocUDaGzBLMIs0mNvAG4AxWPwI2Fycm93cwCgyCGAAWNpdADRLOEs5CxvAtcsAAAAAN4scgBuAGWgHSNyAACgHSNvAHAAAKAOI24AZwBvYXIAaQAAoPklYwByAADgNdjK3IABZGlyAPMs9yz6LG8AdAAAoPAi7CFkZWlhaQBmoLUlAKC0JQABYW0DLQYtcgDyAMosbAA7gPwA/EDhIm5nbGUAoKcpgAdBQkRhY2RlZmxub3Byc3oAJy0qLTAtNC2bLZ0toS2/LcMtxy3TLdgt3C3gLfwtcgDyABADYQByAHag6CoAoOkqYQBzAOgA/gIAAW5yOC08LechcnQAoJwpgANla25wcnN0AJkpSC1NLVQtXi1iLYItYQBwAHAA4QAaHG8AdABoAGkAbgDnAKEXgAFoaXIAoSmzJFotbwBwAPQAdCVooJUh7wD4JgABaXVmLWotZwBtAOEAuygAAWJwbi14LXMjZXRuZXEAceCKIgD+AODLKgD+cyNldG5lcQBx4IsiAP4A4MwqAP4AAWhyhi2KLWUAdADhABIraSNhbmdsZQAAAWxyki2WLeUhZnQAoLIiaSJnaHQAAKCzInkAMmThIXNoAKCiIoABZWxyAKcttC24LWKiKCKuLQAAAACyLWEAcgAAoLsicQAAoFoi7CFpcACg7iIAAWJ0vC1eD2EA8gBfD3IAAOA12DPddAByAOkAlS1zAHUAAAFicM0t0C0A4IIi0iAA4IMi0iBwAGYAAOA12GfdcgBvAPAAWQt0AHIA6QCaLQABY3XkLegtcgAA4DXYy9wAAWJw7C30LW4AAAFFZXUt8S0A4IoiAP5uAAABRWV/LfktAOCLIgD+6SJnemFnAKCaKYADY2Vmb3BycwANLhAuJS4pLiMuLi40LukhcmN1YQABZGkULiEuAAFiZxguHC5hAHIAAKBfKmUAcaAnIgCgWSLlIXJwAKAYIXIAAOA12DTdcABmAADgNdho3WWgQCJhAHQA6ABqD2MAcgAA4DXYzNzjCuQRUC4AAFQuAABYLmIuAAAAAGMubS5wLnQuAAAAAIguki4AAJouJxIqEnQAcgDpAB0ScgAA4DXYNd0AAUFhWy5eLnIA8gDnAnIA8gCTB75jAAFBYWYuaS5yAPIA4AJyAPIAjAdhAPAAeh5pAHMAAKD7IoABZHB0APgReS6DLgABZmx9LoAuAOA12GnddQDzAP8RaQBtAOUABBIAAUFhiy6OLnIA8gDuAnIA8gCaBwABY3GVLgoScgAA4DXYzdwAAXB0nS6hLmwAdQDzACUScgDpACASAARhY2VmaW9zdbEuvC7ELsguzC7PLtQu2S5jAAABdXm2LrsudABlADuA/QD9QE9kAAFpecAuwy5yAGMAd2FLZG4AO4ClAKVAcgAA4DXYNt1jAHkAV2RwAGYAAOA12GrdYwByAADgNdjO3AABY23dLt8ueQBOZGwAO4D/AP9AAAVhY2RlZmhpb3N38y73Lv8uAi8MLxAvEy8YLx0vIi9jInV0ZQB6YQABYXn7Lv4u8iFvbn5hN2RvAHQAfGEAAWV0Bi8KL3QAcgDmAB8QYQC2Y3IAAOA12DfdYwB5ADZk5yJyYXJyAKDdIXAAZgAA4DXYa91jAHIAAOA12M/cAAFqbiYvKC8AoA0gagAAoAwg");
+//#endregion
+//#region node_modules/entities/dist/internal/bin-trie-flags.js
+/**
+* Bit flags & masks for the binary trie encoding used for entity decoding.
+*
+* Bit layout (16 bits total):
+* 15..14 VALUE_LENGTH   (+1 encoding; 0 => no value)
+* 13     FLAG13.        If valueLength>0: semicolon required flag (implicit ';').
+*                       If valueLength==0: compact run flag.
+* 12..7  BRANCH_LENGTH  Branch length (0 => single branch in 6..0 if jumpOffset==char) OR run length (when compact run)
+* 6..0   JUMP_TABLE     Jump offset (jump table) OR single-branch char code OR first run char
+*/
+var BinTrieFlags;
+(function(BinTrieFlags) {
+	BinTrieFlags[BinTrieFlags["VALUE_LENGTH"] = 49152] = "VALUE_LENGTH";
+	BinTrieFlags[BinTrieFlags["FLAG13"] = 8192] = "FLAG13";
+	BinTrieFlags[BinTrieFlags["BRANCH_LENGTH"] = 8064] = "BRANCH_LENGTH";
+	BinTrieFlags[BinTrieFlags["JUMP_TABLE"] = 127] = "JUMP_TABLE";
+})(BinTrieFlags || (BinTrieFlags = {}));
+//#endregion
+//#region \0@oxc-project+runtime@0.147.0/helpers/esm/typeof.js
+function _typeof(o) {
+	"@babel/helpers - typeof";
+	return _typeof = "function" == typeof Symbol && "symbol" == typeof Symbol.iterator ? function(o) {
+		return typeof o;
+	} : function(o) {
+		return o && "function" == typeof Symbol && o.constructor === Symbol && o !== Symbol.prototype ? "symbol" : typeof o;
+	}, _typeof(o);
+}
+//#endregion
+//#region \0@oxc-project+runtime@0.147.0/helpers/esm/toPrimitive.js
+function toPrimitive(t, r) {
+	if ("object" != _typeof(t) || !t) return t;
+	var e = t[Symbol.toPrimitive];
+	if (void 0 !== e) {
+		var i = e.call(t, r || "default");
+		if ("object" != _typeof(i)) return i;
+		throw new TypeError("@@toPrimitive must return a primitive value.");
+	}
+	return ("string" === r ? String : Number)(t);
+}
+//#endregion
+//#region \0@oxc-project+runtime@0.147.0/helpers/esm/toPropertyKey.js
+function toPropertyKey(t) {
+	var i = toPrimitive(t, "string");
+	return "symbol" == _typeof(i) ? i : i + "";
+}
+//#endregion
+//#region \0@oxc-project+runtime@0.147.0/helpers/esm/defineProperty.js
+function _defineProperty(e, r, t) {
+	return (r = toPropertyKey(r)) in e ? Object.defineProperty(e, r, {
+		value: t,
+		enumerable: !0,
+		configurable: !0,
+		writable: !0
+	}) : e[r] = t, e;
+}
+//#endregion
+//#region node_modules/entities/dist/decode.js
+var CharCodes;
+(function(CharCodes) {
+	CharCodes[CharCodes["NUM"] = 35] = "NUM";
+	CharCodes[CharCodes["SEMI"] = 59] = "SEMI";
+	CharCodes[CharCodes["EQUALS"] = 61] = "EQUALS";
+	CharCodes[CharCodes["ZERO"] = 48] = "ZERO";
+	CharCodes[CharCodes["NINE"] = 57] = "NINE";
+	CharCodes[CharCodes["LOWER_A"] = 97] = "LOWER_A";
+	CharCodes[CharCodes["LOWER_F"] = 102] = "LOWER_F";
+	CharCodes[CharCodes["LOWER_X"] = 120] = "LOWER_X";
+	CharCodes[CharCodes["LOWER_Z"] = 122] = "LOWER_Z";
+	CharCodes[CharCodes["UPPER_A"] = 65] = "UPPER_A";
+	CharCodes[CharCodes["UPPER_F"] = 70] = "UPPER_F";
+	CharCodes[CharCodes["UPPER_Z"] = 90] = "UPPER_Z";
+})(CharCodes || (CharCodes = {}));
+/** Bit that needs to be set to convert an upper case ASCII character to lower case */
+const TO_LOWER_BIT = 32;
+function dist_isNumber(code) {
+	return code >= CharCodes.ZERO && code <= CharCodes.NINE;
+}
+function isHexadecimalCharacter(code) {
+	return code >= CharCodes.UPPER_A && code <= CharCodes.UPPER_F || code >= CharCodes.LOWER_A && code <= CharCodes.LOWER_F;
+}
+function isAsciiAlphaNumeric(code) {
+	return code >= CharCodes.UPPER_A && code <= CharCodes.UPPER_Z || code >= CharCodes.LOWER_A && code <= CharCodes.LOWER_Z || dist_isNumber(code);
+}
+/**
+* Checks if the given character is a valid end character for an entity in an attribute.
+*
+* Attribute values that aren't terminated properly aren't parsed, and shouldn't lead to a parser error.
+* See the example in https://html.spec.whatwg.org/multipage/parsing.html#named-character-reference-state
+* @param code Code point to decode.
+*/
+function isEntityInAttributeInvalidEnd(code) {
+	return code === CharCodes.EQUALS || isAsciiAlphaNumeric(code);
+}
+var EntityDecoderState;
+(function(EntityDecoderState) {
+	EntityDecoderState[EntityDecoderState["EntityStart"] = 0] = "EntityStart";
+	EntityDecoderState[EntityDecoderState["NumericStart"] = 1] = "NumericStart";
+	EntityDecoderState[EntityDecoderState["NumericDecimal"] = 2] = "NumericDecimal";
+	EntityDecoderState[EntityDecoderState["NumericHex"] = 3] = "NumericHex";
+	EntityDecoderState[EntityDecoderState["NamedEntity"] = 4] = "NamedEntity";
+})(EntityDecoderState || (EntityDecoderState = {}));
+/**
+* Decoding mode for named entities.
+*/
+var DecodingMode;
+(function(DecodingMode) {
+	/** Entities in text nodes that can end with any character. */
+	DecodingMode[DecodingMode["Legacy"] = 0] = "Legacy";
+	/** Only allow entities terminated with a semicolon. */
+	DecodingMode[DecodingMode["Strict"] = 1] = "Strict";
+	/** Entities in attributes have limitations on ending characters. */
+	DecodingMode[DecodingMode["Attribute"] = 2] = "Attribute";
+})(DecodingMode || (DecodingMode = {}));
+/**
+* Token decoder with support of writing partial entities.
+*/
+var EntityDecoder = class {
+	constructor(decodeTree, emitCodePoint, errors) {
+		_defineProperty(this, "decodeTree", void 0);
+		_defineProperty(this, "emitCodePoint", void 0);
+		_defineProperty(this, "errors", void 0);
+		_defineProperty(
+			this,
+			/** The current state of the decoder. */
+			"state",
+			EntityDecoderState.EntityStart
+		);
+		_defineProperty(
+			this,
+			/** Characters that were consumed while parsing an entity. */
+			"consumed",
+			1
+		);
+		_defineProperty(
+			this,
+			/**
+			* The result of the entity.
+			*
+			* Either the result index of a numeric entity, or the codepoint of a
+			* numeric entity.
+			*/
+			"result",
+			0
+		);
+		_defineProperty(
+			this,
+			/** The current index in the decode tree. */
+			"treeIndex",
+			0
+		);
+		_defineProperty(
+			this,
+			/** The number of characters that were consumed in excess. */
+			"excess",
+			1
+		);
+		_defineProperty(
+			this,
+			/** The mode in which the decoder is operating. */
+			"decodeMode",
+			DecodingMode.Strict
+		);
+		_defineProperty(
+			this,
+			/** The number of characters that have been consumed in the current run. */
+			"runConsumed",
+			0
+		);
+		this.decodeTree = decodeTree;
+		this.emitCodePoint = emitCodePoint;
+		this.errors = errors;
+	}
+	/**
+	* Resets the instance to make it reusable.
+	* @param decodeMode Entity decoding mode to use.
+	*/
+	startEntity(decodeMode) {
+		this.decodeMode = decodeMode;
+		this.state = EntityDecoderState.EntityStart;
+		this.result = 0;
+		this.treeIndex = 0;
+		this.excess = 1;
+		this.consumed = 1;
+		this.runConsumed = 0;
+	}
+	/**
+	* Write an entity to the decoder. This can be called multiple times with partial entities.
+	* If the entity is incomplete, the decoder will return -1.
+	*
+	* Mirrors the implementation of `getDecoder`, but with the ability to stop decoding if the
+	* entity is incomplete, and resume when the next string is written.
+	* @param input The string containing the entity (or a continuation of the entity).
+	* @param offset The offset at which the entity begins. Should be 0 if this is not the first call.
+	* @returns The number of characters that were consumed, or -1 if the entity is incomplete.
+	*/
+	write(input, offset) {
+		switch (this.state) {
+			case EntityDecoderState.EntityStart:
+				if (input.charCodeAt(offset) === CharCodes.NUM) {
+					this.state = EntityDecoderState.NumericStart;
+					this.consumed += 1;
+					return this.stateNumericStart(input, offset + 1);
+				}
+				this.state = EntityDecoderState.NamedEntity;
+				return this.stateNamedEntity(input, offset);
+			case EntityDecoderState.NumericStart: return this.stateNumericStart(input, offset);
+			case EntityDecoderState.NumericDecimal: return this.stateNumericDecimal(input, offset);
+			case EntityDecoderState.NumericHex: return this.stateNumericHex(input, offset);
+			case EntityDecoderState.NamedEntity: return this.stateNamedEntity(input, offset);
+		}
+	}
+	/**
+	* Switches between the numeric decimal and hexadecimal states.
+	*
+	* Equivalent to the `Numeric character reference state` in the HTML spec.
+	* @param input The string containing the entity (or a continuation of the entity).
+	* @param offset The current offset.
+	* @returns The number of characters that were consumed, or -1 if the entity is incomplete.
+	*/
+	stateNumericStart(input, offset) {
+		if (offset >= input.length) return -1;
+		if ((input.charCodeAt(offset) | TO_LOWER_BIT) === CharCodes.LOWER_X) {
+			this.state = EntityDecoderState.NumericHex;
+			this.consumed += 1;
+			return this.stateNumericHex(input, offset + 1);
+		}
+		this.state = EntityDecoderState.NumericDecimal;
+		return this.stateNumericDecimal(input, offset);
+	}
+	/**
+	* Parses a hexadecimal numeric entity.
+	*
+	* Equivalent to the `Hexademical character reference state` in the HTML spec.
+	* @param input The string containing the entity (or a continuation of the entity).
+	* @param offset The current offset.
+	* @returns The number of characters that were consumed, or -1 if the entity is incomplete.
+	*/
+	stateNumericHex(input, offset) {
+		while (offset < input.length) {
+			const char = input.charCodeAt(offset);
+			if (dist_isNumber(char) || isHexadecimalCharacter(char)) {
+				const digit = char <= CharCodes.NINE ? char - CharCodes.ZERO : (char | TO_LOWER_BIT) - CharCodes.LOWER_A + 10;
+				this.result = this.result * 16 + digit;
+				this.consumed++;
+				offset++;
+			} else return this.emitNumericEntity(char, 3);
+		}
+		return -1;
+	}
+	/**
+	* Parses a decimal numeric entity.
+	*
+	* Equivalent to the `Decimal character reference state` in the HTML spec.
+	* @param input The string containing the entity (or a continuation of the entity).
+	* @param offset The current offset.
+	* @returns The number of characters that were consumed, or -1 if the entity is incomplete.
+	*/
+	stateNumericDecimal(input, offset) {
+		while (offset < input.length) {
+			const char = input.charCodeAt(offset);
+			if (dist_isNumber(char)) {
+				this.result = this.result * 10 + (char - CharCodes.ZERO);
+				this.consumed++;
+				offset++;
+			} else return this.emitNumericEntity(char, 2);
+		}
+		return -1;
+	}
+	/**
+	* Validate and emit a numeric entity.
+	*
+	* Implements the logic from the `Hexademical character reference start
+	* state` and `Numeric character reference end state` in the HTML spec.
+	* @param lastCp The last code point of the entity. Used to see if the
+	*               entity was terminated with a semicolon.
+	* @param expectedLength The minimum number of characters that should be
+	*                       consumed. Used to validate that at least one digit
+	*                       was consumed.
+	* @returns The number of characters that were consumed.
+	*/
+	emitNumericEntity(lastCp, expectedLength) {
+		if (this.consumed <= expectedLength) {
+			var _this$errors;
+			(_this$errors = this.errors) === null || _this$errors === void 0 || _this$errors.absenceOfDigitsInNumericCharacterReference(this.consumed);
+			return 0;
+		}
+		if (lastCp === CharCodes.SEMI) this.consumed += 1;
+		else if (this.decodeMode === DecodingMode.Strict) return 0;
+		this.emitCodePoint(replaceCodePoint(this.result), this.consumed);
+		if (this.errors) {
+			if (lastCp !== CharCodes.SEMI) this.errors.missingSemicolonAfterCharacterReference();
+			this.errors.validateNumericCharacterReference(this.result);
+		}
+		return this.consumed;
+	}
+	/**
+	* Parses a named entity.
+	*
+	* Equivalent to the `Named character reference state` in the HTML spec.
+	* @param input The string containing the entity (or a continuation of the entity).
+	* @param offset The current offset.
+	* @returns The number of characters that were consumed, or -1 if the entity is incomplete.
+	*/
+	stateNamedEntity(input, offset) {
+		const { decodeTree } = this;
+		let current = decodeTree[this.treeIndex];
+		let valueLength = (current & BinTrieFlags.VALUE_LENGTH) >> 14;
+		while (offset < input.length) {
+			if (valueLength === 0 && (current & BinTrieFlags.FLAG13) !== 0) {
+				const runLength = (current & BinTrieFlags.BRANCH_LENGTH) >> 7;
+				if (this.runConsumed === 0) {
+					const firstChar = current & BinTrieFlags.JUMP_TABLE;
+					if (input.charCodeAt(offset) !== firstChar) return this.result === 0 ? 0 : this.emitNotTerminatedNamedEntity();
+					offset++;
+					this.excess++;
+					this.runConsumed++;
+				}
+				while (this.runConsumed < runLength) {
+					if (offset >= input.length) return -1;
+					const charIndexInPacked = this.runConsumed - 1;
+					const packedWord = decodeTree[this.treeIndex + 1 + (charIndexInPacked >> 1)];
+					const expectedChar = charIndexInPacked % 2 === 0 ? packedWord & 255 : packedWord >> 8 & 255;
+					if (input.charCodeAt(offset) !== expectedChar) {
+						this.runConsumed = 0;
+						return this.result === 0 ? 0 : this.emitNotTerminatedNamedEntity();
+					}
+					offset++;
+					this.excess++;
+					this.runConsumed++;
+				}
+				this.runConsumed = 0;
+				this.treeIndex += 1 + (runLength >> 1);
+				current = decodeTree[this.treeIndex];
+				valueLength = (current & BinTrieFlags.VALUE_LENGTH) >> 14;
+			}
+			if (offset >= input.length) break;
+			const char = input.charCodeAt(offset);
+			if (char === CharCodes.SEMI && valueLength !== 0 && (current & BinTrieFlags.FLAG13) !== 0) return this.emitNamedEntityData(this.treeIndex, valueLength, this.consumed + this.excess);
+			this.treeIndex = determineBranch(decodeTree, current, this.treeIndex + Math.max(1, valueLength), char);
+			if (this.treeIndex < 0) return this.result === 0 || this.decodeMode === DecodingMode.Attribute && (valueLength === 0 || isEntityInAttributeInvalidEnd(char)) ? 0 : this.emitNotTerminatedNamedEntity();
+			current = decodeTree[this.treeIndex];
+			valueLength = (current & BinTrieFlags.VALUE_LENGTH) >> 14;
+			if (valueLength !== 0) {
+				if (char === CharCodes.SEMI) return this.emitNamedEntityData(this.treeIndex, valueLength, this.consumed + this.excess);
+				if (this.decodeMode !== DecodingMode.Strict && (current & BinTrieFlags.FLAG13) === 0) {
+					this.result = this.treeIndex;
+					this.consumed += this.excess;
+					this.excess = 0;
+				}
+			}
+			offset++;
+			this.excess++;
+		}
+		return -1;
+	}
+	/**
+	* Emit a named entity that was not terminated with a semicolon.
+	* @returns The number of characters consumed.
+	*/
+	emitNotTerminatedNamedEntity() {
+		var _this$errors2;
+		const { result, decodeTree } = this;
+		const valueLength = (decodeTree[result] & BinTrieFlags.VALUE_LENGTH) >> 14;
+		this.emitNamedEntityData(result, valueLength, this.consumed);
+		(_this$errors2 = this.errors) === null || _this$errors2 === void 0 || _this$errors2.missingSemicolonAfterCharacterReference();
+		return this.consumed;
+	}
+	/**
+	* Emit a named entity.
+	* @param result The index of the entity in the decode tree.
+	* @param valueLength The number of bytes in the entity.
+	* @param consumed The number of characters consumed.
+	* @returns The number of characters consumed.
+	*/
+	emitNamedEntityData(result, valueLength, consumed) {
+		const { decodeTree } = this;
+		this.emitCodePoint(valueLength === 1 ? decodeTree[result] & ~(BinTrieFlags.VALUE_LENGTH | BinTrieFlags.FLAG13) : decodeTree[result + 1], consumed);
+		if (valueLength === 3) this.emitCodePoint(decodeTree[result + 2], consumed);
+		return consumed;
+	}
+	/**
+	* Signal to the parser that the end of the input was reached.
+	*
+	* Remaining data will be emitted and relevant errors will be produced.
+	* @returns The number of characters consumed.
+	*/
+	end() {
+		switch (this.state) {
+			case EntityDecoderState.NamedEntity: return this.result !== 0 && (this.decodeMode !== DecodingMode.Attribute || this.result === this.treeIndex) ? this.emitNotTerminatedNamedEntity() : 0;
+			case EntityDecoderState.NumericDecimal: return this.emitNumericEntity(0, 2);
+			case EntityDecoderState.NumericHex: return this.emitNumericEntity(0, 3);
+			case EntityDecoderState.NumericStart:
+				var _this$errors3;
+				(_this$errors3 = this.errors) === null || _this$errors3 === void 0 || _this$errors3.absenceOfDigitsInNumericCharacterReference(this.consumed);
+				return 0;
+			case EntityDecoderState.EntityStart: return 0;
+		}
+	}
+};
+/**
+* Creates a function that decodes entities in a string.
+* @param decodeTree The decode tree.
+* @returns A function that decodes entities in a string.
+*/
+function getDecoder(decodeTree) {
+	let returnValue = "";
+	const decoder = new EntityDecoder(decodeTree, (data) => returnValue += String.fromCodePoint(data));
+	return function decodeWithTrie(input, decodeMode) {
+		let lastIndex = 0;
+		let offset = 0;
+		while ((offset = input.indexOf("&", offset)) >= 0) {
+			returnValue += input.slice(lastIndex, offset);
+			decoder.startEntity(decodeMode);
+			const length = decoder.write(input, offset + 1);
+			if (length < 0) {
+				lastIndex = offset + decoder.end();
+				break;
+			}
+			lastIndex = offset + length;
+			offset = length === 0 ? lastIndex + 1 : lastIndex;
+		}
+		const result = returnValue + input.slice(lastIndex);
+		returnValue = "";
+		return result;
+	};
+}
+/**
+* Determines the branch of the current node that is taken given the current
+* character. This function is used to traverse the trie.
+* @param decodeTree The trie.
+* @param current The current node.
+* @param nodeIndex Index immediately after the current node header.
+* @param char The current character.
+* @returns The index of the next node, or -1 if no branch is taken.
+*/
+function determineBranch(decodeTree, current, nodeIndex, char) {
+	const branchCount = (current & BinTrieFlags.BRANCH_LENGTH) >> 7;
+	const jumpOffset = current & BinTrieFlags.JUMP_TABLE;
+	if (branchCount === 0) return jumpOffset !== 0 && char === jumpOffset ? nodeIndex : -1;
+	if (jumpOffset) {
+		const value = char - jumpOffset;
+		return value < 0 || value >= branchCount ? -1 : decodeTree[nodeIndex + value] - 1;
+	}
+	const packedKeySlots = branchCount + 1 >> 1;
+	let lo = 0;
+	let hi = branchCount - 1;
+	while (lo <= hi) {
+		const mid = lo + hi >>> 1;
+		const midKey = decodeTree[nodeIndex + (mid >> 1)] >> (mid & 1) * 8 & 255;
+		if (midKey < char) lo = mid + 1;
+		else if (midKey > char) hi = mid - 1;
+		else return decodeTree[nodeIndex + packedKeySlots + mid];
+	}
+	return -1;
+}
+const htmlDecoder = /* #__PURE__ */ getDecoder(htmlDecodeTree);
+/**
+* Decodes an HTML string.
+* @param htmlString The string to decode.
+* @param mode The decoding mode.
+* @returns The decoded string.
+*/
+function decodeHTML(htmlString, mode = DecodingMode.Legacy) {
+	return htmlDecoder(htmlString, mode);
+}
+/**
+* Decodes an HTML string in an attribute.
+* @param htmlAttribute The string to decode.
+* @returns The decoded string.
+*/
+function decodeHTMLAttribute(htmlAttribute) {
+	return htmlDecoder(htmlAttribute, DecodingMode.Attribute);
+}
+//#endregion
+//#region node_modules/entities/dist/escape.js
+const xmlCodeMap$1 = /* @__PURE__ */ new Map([
+	[34, "&quot;"],
+	[38, "&amp;"],
+	[39, "&apos;"],
+	[60, "&lt;"],
+	[62, "&gt;"]
+]);
+/**
+* Read a code point at a given index.
+* @param input Input string to encode or decode.
+* @param index Current read position in the input string.
+*/
+const getCodePoint$1 = typeof String.prototype.codePointAt === "function" ? (input, index) => input.codePointAt(index) : (c, index) => (c.charCodeAt(index) & 64512) === 55296 ? (c.charCodeAt(index) - 55296) * 1024 + c.charCodeAt(index + 1) - 56320 + 65536 : c.charCodeAt(index);
+/**
+* Bitset for ASCII characters that need to be escaped in XML.
+*/
+const XML_BITSET_VALUE = 1342177476;
+/**
+* Encodes all non-ASCII characters, as well as characters not valid in XML
+* documents using XML entities. Uses a fast bitset scan instead of RegExp.
+*
+* If a character has no equivalent entity, a numeric hexadecimal reference
+* (eg. `&#xfc;`) will be used.
+* @param input Input string to encode or decode.
+*/
+function encodeXML$1(input) {
+	let out;
+	let last = 0;
+	const { length } = input;
+	for (let index = 0; index < length; index++) {
+		const char = input.charCodeAt(index);
+		if (char < 128 && ((1342177476 >>> char & 1) === 0 || char >= 64 || char < 32)) continue;
+		if (out === void 0) out = input.substring(0, index);
+		else if (last !== index) out += input.substring(last, index);
+		if (char < 64) {
+			out += xmlCodeMap$1.get(char);
+			last = index + 1;
+			continue;
+		}
+		const cp = getCodePoint$1(input, index);
+		out += `&#x${cp.toString(16)};`;
+		if (cp !== char) index++;
+		last = index + 1;
+	}
+	if (out === void 0) return input;
+	if (last < length) out += input.substr(last);
+	return out;
+}
+/**
+* Creates a function that escapes all characters matched by the given regular
+* expression using the given map of characters to escape to their entities.
+* @param regex Regular expression to match characters to escape.
+* @param map Map of characters to escape to their entities.
+* @returns Function that escapes all characters matched by the given regular
+* expression using the given map of characters to escape to their entities.
+*/
+function getEscaper$1(regex, map) {
+	return function escape(data) {
+		let match;
+		let lastIndex = 0;
+		let result = "";
+		while (match = regex.exec(data)) {
+			if (lastIndex !== match.index) result += data.substring(lastIndex, match.index);
+			result += map.get(match[0].charCodeAt(0));
+			lastIndex = match.index + 1;
+		}
+		return result + data.substring(lastIndex);
+	};
+}
+/**
+* Encodes all characters not valid in XML documents using XML entities.
+*
+* Note that the output will be character-set dependent.
+* @param data String to escape.
+*/
+const escapeUTF8$1 = /* #__PURE__ */ getEscaper$1(/["&'<>]/g, xmlCodeMap$1);
+/**
+* Encodes all characters that have to be escaped in HTML attributes,
+* following {@link https://html.spec.whatwg.org/multipage/parsing.html#escapingString}.
+* @param data String to escape.
+*/
+const escapeAttribute$1 = /* #__PURE__ */ getEscaper$1(/["&\u00A0]/g, /* @__PURE__ */ new Map([
+	[34, "&quot;"],
+	[38, "&amp;"],
+	[160, "&nbsp;"]
+]));
+/**
+* Encodes all characters that have to be escaped in HTML text,
+* following {@link https://html.spec.whatwg.org/multipage/parsing.html#escapingString}.
+* @param data String to escape.
+*/
+const escapeText$1 = /* #__PURE__ */ getEscaper$1(/[&<>\u00A0]/g, /* @__PURE__ */ new Map([
+	[38, "&amp;"],
+	[60, "&lt;"],
+	[62, "&gt;"],
+	[160, "&nbsp;"]
+]));
+//#endregion
+//#region node_modules/entities/dist/internal/encode-shared.js
+/**
+* Parse a compact encode trie string into a Map structure used for encoding.
+*
+* Format per entry (ascending code points using delta encoding):
+*   <diffBase36>[&name;][{<children>}]  -- diff omitted when 0
+* Where diff = currentKey - previousKey - 1 (first entry stores absolute key).
+* `&name;` is the entity value (already wrapped); a following `{` denotes children.
+* @param serialized Serialized text fragment to encode.
+*/
+function parseEncodeTrie(serialized) {
+	const top = /* @__PURE__ */ new Map();
+	const totalLength = serialized.length;
+	let cursor = 0;
+	let lastTopKey = -1;
+	function readDiff() {
+		const start = cursor;
+		while (cursor < totalLength) {
+			const char = serialized.charAt(cursor);
+			if ((char < "0" || char > "9") && (char < "a" || char > "z")) break;
+			cursor++;
+		}
+		if (cursor === start) return 0;
+		return Number.parseInt(serialized.slice(start, cursor), 36);
+	}
+	function readEntity() {
+		if (serialized[cursor] !== "&") throw new Error(`Child entry missing value near index ${cursor}`);
+		const start = cursor;
+		const end = serialized.indexOf(";", cursor + 1);
+		if (end === -1) throw new Error(`Unterminated entity starting at index ${start}`);
+		cursor = end + 1;
+		return serialized.slice(start, cursor);
+	}
+	while (cursor < totalLength) {
+		const keyDiff = readDiff();
+		const key = lastTopKey === -1 ? keyDiff : lastTopKey + keyDiff + 1;
+		let value;
+		if (serialized[cursor] === "&") value = readEntity();
+		if (serialized[cursor] === "{") {
+			cursor++;
+			let diff = readDiff();
+			let childKey = diff;
+			const firstValue = readEntity();
+			if (serialized[cursor] === "{") throw new Error("Unexpected nested '{' beyond depth 2");
+			if (serialized[cursor] === "}") {
+				top.set(key, {
+					value,
+					next: childKey,
+					nextValue: firstValue
+				});
+				cursor++;
+			} else {
+				const childMap = /* @__PURE__ */ new Map([[childKey, firstValue]]);
+				let lastChildKey = childKey;
+				while (cursor < totalLength && serialized[cursor] !== "}") {
+					diff = readDiff();
+					childKey = lastChildKey + diff + 1;
+					const childValue = readEntity();
+					if (serialized[cursor] === "{") throw new Error("Unexpected nested '{' beyond depth 2");
+					childMap.set(childKey, childValue);
+					lastChildKey = childKey;
+				}
+				if (serialized[cursor] !== "}") throw new Error("Unterminated child block");
+				cursor++;
+				top.set(key, {
+					value,
+					next: childMap
+				});
+			}
+		} else if (value === void 0) throw new Error(`Malformed encode trie: missing value at index ${cursor}`);
+		else top.set(key, value);
+		lastTopKey = key;
+	}
+	return top;
+}
+//#endregion
+//#region node_modules/entities/dist/generated/encode-html.js
+/** Compact serialized HTML encode trie (intended to stay small & JS engine friendly) */
+/** HTML entity encode trie. */
+const htmlTrie = /* #__PURE__ */ parseEncodeTrie("9&Tab;&NewLine;m&excl;&quot;&num;&dollar;&percnt;&amp;&apos;&lpar;&rpar;&ast;&plus;&comma;1&period;&sol;a&colon;&semi;&lt;{6he&nvlt;}&equals;{6hx&bne;}&gt;{6he&nvgt;}&quest;&commat;q&lbrack;&bsol;&rbrack;&Hat;&lowbar;&DiacriticalGrave;5{2y&fjlig;}k&lbrace;&verbar;&rbrace;y&nbsp;&iexcl;&cent;&pound;&curren;&yen;&brvbar;&sect;&die;&copy;&ordf;&laquo;&not;&shy;&circledR;&macr;&deg;&PlusMinus;&sup2;&sup3;&acute;&micro;&para;&centerdot;&cedil;&sup1;&ordm;&raquo;&frac14;&frac12;&frac34;&iquest;&Agrave;&Aacute;&Acirc;&Atilde;&Auml;&angst;&AElig;&Ccedil;&Egrave;&Eacute;&Ecirc;&Euml;&Igrave;&Iacute;&Icirc;&Iuml;&ETH;&Ntilde;&Ograve;&Oacute;&Ocirc;&Otilde;&Ouml;&times;&Oslash;&Ugrave;&Uacute;&Ucirc;&Uuml;&Yacute;&THORN;&szlig;&agrave;&aacute;&acirc;&atilde;&auml;&aring;&aelig;&ccedil;&egrave;&eacute;&ecirc;&euml;&igrave;&iacute;&icirc;&iuml;&eth;&ntilde;&ograve;&oacute;&ocirc;&otilde;&ouml;&div;&oslash;&ugrave;&uacute;&ucirc;&uuml;&yacute;&thorn;&yuml;&Amacr;&amacr;&Abreve;&abreve;&Aogon;&aogon;&Cacute;&cacute;&Ccirc;&ccirc;&Cdot;&cdot;&Ccaron;&ccaron;&Dcaron;&dcaron;&Dstrok;&dstrok;&Emacr;&emacr;2&Edot;&edot;&Eogon;&eogon;&Ecaron;&ecaron;&Gcirc;&gcirc;&Gbreve;&gbreve;&Gdot;&gdot;&Gcedil;1&Hcirc;&hcirc;&Hstrok;&hstrok;&Itilde;&itilde;&Imacr;&imacr;2&Iogon;&iogon;&Idot;&imath;&IJlig;&ijlig;&Jcirc;&jcirc;&Kcedil;&kcedil;&kgreen;&Lacute;&lacute;&Lcedil;&lcedil;&Lcaron;&lcaron;&Lmidot;&lmidot;&Lstrok;&lstrok;&Nacute;&nacute;&Ncedil;&ncedil;&Ncaron;&ncaron;&napos;&ENG;&eng;&Omacr;&omacr;2&Odblac;&odblac;&OElig;&oelig;&Racute;&racute;&Rcedil;&rcedil;&Rcaron;&rcaron;&Sacute;&sacute;&Scirc;&scirc;&Scedil;&scedil;&Scaron;&scaron;&Tcedil;&tcedil;&Tcaron;&tcaron;&Tstrok;&tstrok;&Utilde;&utilde;&Umacr;&umacr;&Ubreve;&ubreve;&Uring;&uring;&Udblac;&udblac;&Uogon;&uogon;&Wcirc;&wcirc;&Ycirc;&ycirc;&Yuml;&Zacute;&zacute;&Zdot;&zdot;&Zcaron;&zcaron;j&fnof;y&imped;1r&gacute;1t&jmath;3y&circ;&caron;g&breve;&DiacriticalDot;&ring;&ogon;&DiacriticalTilde;&dblac;1f&DownBreve;3j&Alpha;&Beta;&Gamma;&Delta;&Epsilon;&Zeta;&Eta;&Theta;&Iota;&Kappa;&Lambda;&Mu;&Nu;&Xi;&Omicron;&Pi;&Rho;1&Sigma;&Tau;&Upsilon;&Phi;&Chi;&Psi;&ohm;7&alpha;&beta;&gamma;&delta;&epsi;&zeta;&eta;&theta;&iota;&kappa;&lambda;&mu;&nu;&xi;&omicron;&pi;&rho;&sigmaf;&sigma;&tau;&upsi;&phi;&chi;&psi;&omega;7&thetasym;&Upsi;2&phiv;&piv;5&Gammad;&digamma;i&kappav;&rhov;3&epsiv;&backepsilon;a&IOcy;&DJcy;&GJcy;&Jukcy;&DScy;&Iukcy;&YIcy;&Jsercy;&LJcy;&NJcy;&TSHcy;&KJcy;1&Ubrcy;&DZcy;&Acy;&Bcy;&Vcy;&Gcy;&Dcy;&IEcy;&ZHcy;&Zcy;&Icy;&Jcy;&Kcy;&Lcy;&Mcy;&Ncy;&Ocy;&Pcy;&Rcy;&Scy;&Tcy;&Ucy;&Fcy;&KHcy;&TScy;&CHcy;&SHcy;&SHCHcy;&HARDcy;&Ycy;&SOFTcy;&Ecy;&YUcy;&YAcy;&acy;&bcy;&vcy;&gcy;&dcy;&iecy;&zhcy;&zcy;&icy;&jcy;&kcy;&lcy;&mcy;&ncy;&ocy;&pcy;&rcy;&scy;&tcy;&ucy;&fcy;&khcy;&tscy;&chcy;&shcy;&shchcy;&hardcy;&ycy;&softcy;&ecy;&yucy;&yacy;1&iocy;&djcy;&gjcy;&jukcy;&dscy;&iukcy;&yicy;&jsercy;&ljcy;&njcy;&tshcy;&kjcy;1&ubrcy;&dzcy;5gi&ensp;&emsp;&emsp13;&emsp14;1&numsp;&puncsp;&ThinSpace;&hairsp;&NegativeMediumSpace;&zwnj;&zwj;&lrm;&rlm;&dash;2&ndash;&mdash;&horbar;&Verbar;1&lsquo;&CloseCurlyQuote;&lsquor;1&ldquo;&CloseCurlyDoubleQuote;&bdquo;1&dagger;&Dagger;&bull;2&nldr;&hellip;9&permil;&pertenk;&prime;&Prime;&tprime;&backprime;3&lsaquo;&rsaquo;3&oline;2&caret;1&hybull;&frasl;a&bsemi;7&qprime;7&MediumSpace;{6bu&ThickSpace;}&NoBreak;&af;&InvisibleTimes;&ic;20&euro;1a&tdot;&DotDot;11&complexes;2&incare;4&gscr;&hamilt;&Hfr;&Hopf;&planckh;&hbar;&imagline;&Ifr;&lagran;&ell;1&naturals;&numero;&copysr;&weierp;&Popf;&Qopf;&realine;&real;&reals;&rx;3&trade;1&integers;2&mho;&zeetrf;&iiota;2&bernou;&Cayleys;1&escr;&Escr;&Fouriertrf;1&Mellintrf;&order;&alefsym;&beth;&gimel;&daleth;c&CapitalDifferentialD;&dd;&ee;&ii;a&frac13;&frac23;&frac15;&frac25;&frac35;&frac45;&frac16;&frac56;&frac18;&frac38;&frac58;&frac78;1d&larr;&ShortUpArrow;&rarr;&darr;&harr;&updownarrow;&nwarr;&nearr;&LowerRightArrow;&LowerLeftArrow;&nlarr;&nrarr;1&rarrw;{mw&nrarrw;}&Larr;&Uarr;&Rarr;&Darr;&larrtl;&rarrtl;&LeftTeeArrow;&mapstoup;&map;&DownTeeArrow;1&hookleftarrow;&hookrightarrow;&larrlp;&looparrowright;&harrw;&nharr;1&lsh;&rsh;&ldsh;&rdsh;1&crarr;&cularr;&curarr;2&circlearrowleft;&circlearrowright;&leftharpoonup;&DownLeftVector;&RightUpVector;&LeftUpVector;&rharu;&DownRightVector;&dharr;&dharl;&RightArrowLeftArrow;&udarr;&LeftArrowRightArrow;&leftleftarrows;&upuparrows;&rightrightarrows;&ddarr;&leftrightharpoons;&Equilibrium;&nlArr;&nhArr;&nrArr;&DoubleLeftArrow;&DoubleUpArrow;&DoubleRightArrow;&dArr;&DoubleLeftRightArrow;&DoubleUpDownArrow;&nwArr;&neArr;&seArr;&swArr;&lAarr;&rAarr;1&zigrarr;6&larrb;&rarrb;f&DownArrowUpArrow;7&loarr;&roarr;&hoarr;&forall;&comp;&part;{mw&npart;}&exist;&nexist;&empty;1&Del;&Element;&NotElement;1&ni;&notni;2&prod;&coprod;&sum;&minus;&MinusPlus;&dotplus;1&Backslash;&lowast;&compfn;1&radic;2&prop;&infin;&angrt;&ang;{6he&nang;}&angmsd;&angsph;&mid;&nmid;&DoubleVerticalBar;&NotDoubleVerticalBar;&and;&or;&cap;{1e68&caps;}&cup;{1e68&cups;}&int;&Int;&iiint;&conint;&Conint;&Cconint;&cwint;&ClockwiseContourIntegral;&awconint;&there4;&becaus;&ratio;&Colon;&dotminus;1&mDDot;&homtht;&sim;{6he&nvsim;}&backsim;{mp&race;}&ac;{mr&acE;}&acd;&VerticalTilde;&NotTilde;&eqsim;{mw&nesim;}&sime;&NotTildeEqual;&cong;&simne;&ncong;&ap;&nap;&ape;&apid;{mw&napid;}&backcong;&asympeq;{6he&nvap;}&bump;{mw&nbump;}&bumpe;{mw&nbumpe;}&doteq;{mw&nedot;}&doteqdot;&efDot;&erDot;&Assign;&ecolon;&ecir;&circeq;1&wedgeq;&veeeq;1&triangleq;2&equest;&ne;&Congruent;{6hx&bnequiv;}&nequiv;1&le;{6he&nvle;}&ge;{6he&nvge;}&lE;{mw&nlE;}&gE;{mw&ngE;}&lnE;{1e68&lvertneqq;}&gnE;{1e68&gvertneqq;}&ll;{mw&nLtv;5uh&nLt;}&gg;{mw&nGtv;5uh&nGt;}&between;&NotCupCap;&nless;&ngt;&nle;&nge;&lesssim;&GreaterTilde;&nlsim;&ngsim;&LessGreater;&gl;&NotLessGreater;&NotGreaterLess;&pr;&sc;&prcue;&sccue;&PrecedesTilde;&scsim;{mw&NotSucceedsTilde;}&NotPrecedes;&NotSucceeds;&sub;{6he&NotSubset;}&sup;{6he&NotSuperset;}&nsub;&nsup;&sube;&supe;&NotSubsetEqual;&NotSupersetEqual;&subne;{1e68&varsubsetneq;}&supne;{1e68&varsupsetneq;}1&cupdot;&UnionPlus;&sqsub;{mw&NotSquareSubset;}&sqsup;{mw&NotSquareSuperset;}&sqsube;&sqsupe;&sqcap;{1e68&sqcaps;}&sqcup;{1e68&sqcups;}&CirclePlus;&CircleMinus;&CircleTimes;&osol;&CircleDot;&circledcirc;&circledast;1&circleddash;&boxplus;&boxminus;&boxtimes;&dotsquare;&RightTee;&dashv;&DownTee;&bot;1&models;&DoubleRightTee;&Vdash;&Vvdash;&VDash;&nvdash;&nvDash;&nVdash;&nVDash;&prurel;1&LeftTriangle;&RightTriangle;&LeftTriangleEqual;{6he&nvltrie;}&RightTriangleEqual;{6he&nvrtrie;}&origof;&imof;&multimap;&hercon;&intcal;&veebar;1&barvee;&angrtvb;&lrtri;&bigwedge;&bigvee;&bigcap;&bigcup;&diam;&sdot;&sstarf;&divideontimes;&bowtie;&ltimes;&rtimes;&leftthreetimes;&rightthreetimes;&backsimeq;&curlyvee;&curlywedge;&Sub;&Sup;&Cap;&Cup;&fork;&epar;&lessdot;&gtdot;&Ll;{mw&nLl;}&Gg;{mw&nGg;}&leg;{1e68&lesg;}&gel;{1e68&gesl;}2&cuepr;&cuesc;&NotPrecedesSlantEqual;&NotSucceedsSlantEqual;&NotSquareSubsetEqual;&NotSquareSupersetEqual;2&lnsim;&gnsim;&precnsim;&scnsim;&nltri;&NotRightTriangle;&nltrie;&NotRightTriangleEqual;&vellip;&ctdot;&utdot;&dtdot;&disin;&isinsv;&isins;&isindot;{mw&notindot;}&notinvc;&notinvb;1&isinE;{mw&notinE;}&nisd;&xnis;&nis;&notnivc;&notnivb;6&barwed;&Barwed;1&lceil;&rceil;&LeftFloor;&rfloor;&drcrop;&dlcrop;&urcrop;&ulcrop;&bnot;1&profline;&profsurf;1&telrec;&target;5&ulcorn;&urcorn;&dlcorn;&drcorn;2&frown;&smile;9&cylcty;&profalar;7&topbot;6&ovbar;1&solbar;1o&angzarr;1f&lmoustache;&rmoustache;2&OverBracket;&bbrk;&bbrktbrk;11&OverParenthesis;&UnderParenthesis;&OverBrace;&UnderBrace;2&trpezium;4&elinters;1n&blank;4k&circledS;1j&boxh;1&boxv;9&boxdr;3&boxdl;3&boxur;3&boxul;3&boxvr;7&boxvl;7&boxhd;7&boxhu;7&boxvh;j&boxH;&boxV;&boxdR;&boxDr;&boxDR;&boxdL;&boxDl;&boxDL;&boxuR;&boxUr;&boxUR;&boxuL;&boxUl;&boxUL;&boxvR;&boxVr;&boxVR;&boxvL;&boxVl;&boxVL;&boxHd;&boxhD;&boxHD;&boxHu;&boxhU;&boxHU;&boxvH;&boxVh;&boxVH;j&uhblk;3&lhblk;3&block;8&blk14;&blk12;&blk34;d&square;8&blacksquare;&EmptyVerySmallSquare;1&rect;&marker;2&fltns;1&bigtriangleup;&blacktriangle;&triangle;2&blacktriangleright;&rtri;3&bigtriangledown;&blacktriangledown;&dtri;2&blacktriangleleft;&ltri;6&loz;&cir;w&tridot;2&bigcirc;8&ultri;&urtri;&lltri;&EmptySmallSquare;&FilledSmallSquare;8&bigstar;&star;7&phone;1d&female;1&male;t&spades;2&clubs;1&hearts;&diamondsuit;3&sung;2&flat;&natural;&sharp;4j&check;3&cross;8&malt;l&sext;x&VerticalSeparator;p&lbbrk;&rbbrk;2c&bsolhsub;&suphsol;s&LeftDoubleBracket;&RightDoubleBracket;&lang;&rang;&Lang;&Rang;&loang;&roang;7&longleftarrow;&longrightarrow;&longleftrightarrow;&DoubleLongLeftArrow;&DoubleLongRightArrow;&DoubleLongLeftRightArrow;1&longmapsto;2&dzigrarr;76&nvlArr;&nvrArr;&nvHarr;&Map;6&lbarr;&bkarow;&lBarr;&dbkarow;&drbkarow;&DDotrahd;&UpArrowBar;&DownArrowBar;2&Rarrtl;2&latail;&ratail;&lAtail;&rAtail;&larrfs;&rarrfs;&larrbfs;&rarrbfs;2&nwarhk;&nearhk;&hksearow;&hkswarow;&nwnear;&nesear;&seswar;&swnwar;8&rarrc;{mw&nrarrc;}1&cudarrr;&ldca;&rdca;&cudarrl;&larrpl;2&curarrm;&cularrp;7&rarrpl;2&harrcir;&Uarrocir;&lurdshar;&ldrushar;2&LeftRightVector;&RightUpDownVector;&DownLeftRightVector;&LeftUpDownVector;&LeftVectorBar;&RightVectorBar;&RightUpVectorBar;&RightDownVectorBar;&DownLeftVectorBar;&DownRightVectorBar;&LeftUpVectorBar;&LeftDownVectorBar;&LeftTeeVector;&RightTeeVector;&RightUpTeeVector;&RightDownTeeVector;&DownLeftTeeVector;&DownRightTeeVector;&LeftUpTeeVector;&LeftDownTeeVector;&lHar;&uHar;&rHar;&dHar;&luruhar;&ldrdhar;&ruluhar;&rdldhar;&lharul;&llhard;&rharul;&lrhard;&udhar;&duhar;&RoundImplies;&erarr;&simrarr;&larrsim;&rarrsim;&rarrap;&ltlarr;1&gtrarr;&subrarr;1&suplarr;&lfisht;&rfisht;&ufisht;&dfisht;5&lopar;&ropar;4&lbrke;&rbrke;&lbrkslu;&rbrksld;&lbrksld;&rbrkslu;&langd;&rangd;&lparlt;&rpargt;&gtlPar;&ltrPar;3&vzigzag;1&vangrt;&angrtvbd;6&ange;&range;&dwangle;&uwangle;&angmsdaa;&angmsdab;&angmsdac;&angmsdad;&angmsdae;&angmsdaf;&angmsdag;&angmsdah;&bemptyv;&demptyv;&cemptyv;&raemptyv;&laemptyv;&ohbar;&omid;&opar;1&operp;1&olcross;&odsold;1&olcir;&ofcir;&olt;&ogt;&cirscir;&cirE;&solb;&bsolb;3&boxbox;3&trisb;&rtriltri;&LeftTriangleBar;{mw&NotLeftTriangleBar;}&RightTriangleBar;{mw&NotRightTriangleBar;}b&iinfin;&infintie;&nvinfin;4&eparsl;&smeparsl;&eqvparsl;5&blacklozenge;8&RuleDelayed;1&dsol;9&bigodot;&bigoplus;&bigotimes;1&biguplus;1&bigsqcup;5&iiiint;&fpartint;2&cirfnint;&awint;&rppolint;&scpolint;&npolint;&pointint;&quatint;&intlarhk;a&pluscir;&plusacir;&simplus;&plusdu;&plussim;&plustwo;1&mcomma;&minusdu;2&loplus;&roplus;&Cross;&timesd;&timesbar;1&smashp;&lotimes;&rotimes;&otimesas;&Otimes;&odiv;&triplus;&triminus;&tritime;&intprod;2&amalg;&capdot;1&ncup;&ncap;&capand;&cupor;&cupcap;&capcup;&cupbrcap;&capbrcup;&cupcup;&capcap;&ccups;&ccaps;2&ccupssm;2&And;&Or;&andand;&oror;&orslope;&andslope;1&andv;&orv;&andd;&ord;1&wedbar;6&sdote;3&simdot;2&congdot;{mw&ncongdot;}&easter;&apacir;&apE;{mw&napE;}&eplus;&pluse;&Esim;&Colone;&Equal;1&ddotseq;&equivDD;&ltcir;&gtcir;&ltquest;&gtquest;&leqslant;{mw&nleqslant;}&geqslant;{mw&ngeqslant;}&lesdot;&gesdot;&lesdoto;&gesdoto;&lesdotor;&gesdotol;&lap;&gap;&lne;&gne;&lnap;&gnap;&lEg;&gEl;&lsime;&gsime;&lsimg;&gsiml;&lgE;&glE;&lesges;&gesles;&els;&egs;&elsdot;&egsdot;&el;&eg;2&siml;&simg;&simlE;&simgE;&LessLess;{mw&NotNestedLessLess;}&GreaterGreater;{mw&NotNestedGreaterGreater;}1&glj;&gla;&ltcc;&gtcc;&lescc;&gescc;&smt;&lat;&smte;{1e68&smtes;}&late;{1e68&lates;}&bumpE;&PrecedesEqual;{mw&NotPrecedesEqual;}&sce;{mw&NotSucceedsEqual;}2&prE;&scE;&precneqq;&scnE;&prap;&scap;&precnapprox;&scnap;&Pr;&Sc;&subdot;&supdot;&subplus;&supplus;&submult;&supmult;&subedot;&supedot;&subE;{mw&nsubE;}&supE;{mw&nsupE;}&subsim;&supsim;2&subnE;{1e68&varsubsetneqq;}&supnE;{1e68&varsupsetneqq;}2&csub;&csup;&csube;&csupe;&subsup;&supsub;&subsub;&supsup;&suphsub;&supdsub;&forkv;&topfork;&mlcp;8&Dashv;1&Vdashl;&Barv;&vBar;&vBarv;1&Vbar;&Not;&bNot;&rnmid;&cirmid;&midcir;&topcir;&nhpar;&parsim;9&parsl;{6hx&nparsl;}y7r{17ks&Ascr;1&Cscr;&Dscr;2&Gscr;2&Jscr;&Kscr;2&Nscr;&Oscr;&Pscr;&Qscr;1&Sscr;&Tscr;&Uscr;&Vscr;&Wscr;&Xscr;&Yscr;&Zscr;&ascr;&bscr;&cscr;&dscr;1&fscr;1&hscr;&iscr;&jscr;&kscr;&lscr;&mscr;&nscr;1&pscr;&qscr;&rscr;&sscr;&tscr;&uscr;&vscr;&wscr;&xscr;&yscr;&zscr;1g&Afr;&Bfr;1&Dfr;&Efr;&Ffr;&Gfr;2&Jfr;&Kfr;&Lfr;&Mfr;&Nfr;&Ofr;&Pfr;&Qfr;1&Sfr;&Tfr;&Ufr;&Vfr;&Wfr;&Xfr;&Yfr;1&afr;&bfr;&cfr;&dfr;&efr;&ffr;&gfr;&hfr;&ifr;&jfr;&kfr;&lfr;&mfr;&nfr;&ofr;&pfr;&qfr;&rfr;&sfr;&tfr;&ufr;&vfr;&wfr;&xfr;&yfr;&zfr;&Aopf;&Bopf;1&Dopf;&Eopf;&Fopf;&Gopf;1&Iopf;&Jopf;&Kopf;&Lopf;&Mopf;1&Oopf;3&Sopf;&Topf;&Uopf;&Vopf;&Wopf;&Xopf;&Yopf;1&aopf;&bopf;&copf;&dopf;&eopf;&fopf;&gopf;&hopf;&iopf;&jopf;&kopf;&lopf;&mopf;&nopf;&oopf;&popf;&qopf;&ropf;&sopf;&topf;&uopf;&vopf;&wopf;&xopf;&yopf;&zopf;}6ve&fflig;&filig;&fllig;&ffilig;&ffllig;");
+//#endregion
+//#region node_modules/entities/dist/encode.js
+/**
+* We store the characters to consider as a compact bitset for fast lookups.
+*/
+const HTML_BITSET = /* #__PURE__ */ new Uint32Array([
+	5632,
+	4227923966,
+	4160749569,
+	939524097
+]);
+const XML_BITSET = /* #__PURE__ */ new Uint32Array([
+	0,
+	XML_BITSET_VALUE,
+	0,
+	0
+]);
+/**
+* Encodes all characters in the input using HTML entities. This includes
+* characters that are valid ASCII characters in HTML documents, such as `#`.
+*
+* To get a more compact output, consider using the `encodeNonAsciiHTML`
+* function, which will only encode characters that are not valid in HTML
+* documents, as well as non-ASCII characters.
+*
+* If a character has no equivalent entity, a numeric hexadecimal reference
+* (eg. `&#xfc;`) will be used.
+* @param input Input string to encode or decode.
+*/
+function encodeHTML(input) {
+	return encodeHTMLTrieRe(HTML_BITSET, input);
+}
+/**
+* Encodes all non-ASCII characters, as well as characters not valid in HTML
+* documents using HTML entities. This function will not encode characters that
+* are valid in HTML documents, such as `#`.
+*
+* If a character has no equivalent entity, a numeric hexadecimal reference
+* (eg. `&#xfc;`) will be used.
+* @param input Input string to encode or decode.
+*/
+function encodeNonAsciiHTML(input) {
+	return encodeHTMLTrieRe(XML_BITSET, input);
+}
+function encodeHTMLTrieRe(bitset, input) {
+	let out;
+	let last = 0;
+	const { length } = input;
+	for (let index = 0; index < length; index++) {
+		const char = input.charCodeAt(index);
+		if (char < 128 && !(bitset[char >>> 5] >>> char & 1)) continue;
+		if (out === void 0) out = input.substring(0, index);
+		else if (last !== index) out += input.substring(last, index);
+		let node = htmlTrie.get(char);
+		if (typeof node === "object") {
+			if (index + 1 < length) {
+				const nextChar = input.charCodeAt(index + 1);
+				const value = typeof node.next === "number" ? node.next === nextChar ? node.nextValue : void 0 : node.next.get(nextChar);
+				if (value !== void 0) {
+					out += value;
+					index++;
+					last = index + 1;
+					continue;
+				}
+			}
+			node = node.value;
+		}
+		if (node === void 0) {
+			const cp = getCodePoint$1(input, index);
+			out += `&#x${cp.toString(16)};`;
+			if (cp !== char) index++;
+			last = index + 1;
+		} else {
+			out += node;
+			last = index + 1;
+		}
+	}
+	if (out === void 0) return input;
+	if (last < length) out += input.substr(last);
+	return out;
+}
+//#endregion
+//#region node_modules/entities/dist/index.js
+/** The level of entities to support. */
+var EntityLevel;
+(function(EntityLevel) {
+	/** Support only XML entities. */
+	EntityLevel[EntityLevel["XML"] = 0] = "XML";
+	/** Support HTML entities, which are a superset of XML entities. */
+	EntityLevel[EntityLevel["HTML"] = 1] = "HTML";
+})(EntityLevel || (EntityLevel = {}));
+/**
+* Encoding strategy used by `encode`.
+*/
+var EncodingMode;
+(function(EncodingMode) {
+	/**
+	* The output is UTF-8 encoded. Only characters that need escaping within
+	* XML will be escaped.
+	*/
+	EncodingMode[EncodingMode["UTF8"] = 0] = "UTF8";
+	/**
+	* The output consists only of ASCII characters. Characters that need
+	* escaping within HTML, and characters that aren't ASCII characters will
+	* be escaped.
+	*/
+	EncodingMode[EncodingMode["ASCII"] = 1] = "ASCII";
+	/**
+	* Encode all characters that have an equivalent entity, as well as all
+	* characters that are not ASCII characters.
+	*/
+	EncodingMode[EncodingMode["Extensive"] = 2] = "Extensive";
+	/**
+	* Encode all characters that have to be escaped in HTML attributes,
+	* following {@link https://html.spec.whatwg.org/multipage/parsing.html#escapingString}.
+	*/
+	EncodingMode[EncodingMode["Attribute"] = 3] = "Attribute";
+	/**
+	* Encode all characters that have to be escaped in HTML text,
+	* following {@link https://html.spec.whatwg.org/multipage/parsing.html#escapingString}.
+	*/
+	EncodingMode[EncodingMode["Text"] = 4] = "Text";
+})(EncodingMode || (EncodingMode = {}));
+/**
+* Encodes a string with entities.
+* @param input String to encode.
+* @param options Encoding options.
+*/
+function dist_encode(input, options = EntityLevel.XML) {
+	const { mode = EncodingMode.Extensive, level = EntityLevel.XML } = typeof options === "number" ? { level: options } : options;
+	switch (mode) {
+		case EncodingMode.UTF8: return escapeUTF8$1(input);
+		case EncodingMode.Attribute: return escapeAttribute$1(input);
+		case EncodingMode.Text: return escapeText$1(input);
+		case EncodingMode.ASCII: return level === EntityLevel.HTML ? encodeNonAsciiHTML(input) : encodeXML$1(input);
+		case EncodingMode.Extensive:
+		default: return level === EntityLevel.HTML ? encodeHTML(input) : encodeXML$1(input);
+	}
+}
+//#endregion
+//#region src/nodes/node.ts
+/**
+* Node Class as base class for TextNode and HTMLElement.
+*/
+var Node = class {
+	constructor(parentNode = null, range) {
+		this.parentNode = parentNode;
+		this.childNodes = [];
+		Object.defineProperty(this, "range", {
+			enumerable: false,
+			writable: true,
+			configurable: true,
+			value: range !== null && range !== void 0 ? range : [-1, -1]
+		});
+	}
+	/**
+	* Remove current node
+	*/
+	remove() {
+		if (this.parentNode) {
+			const children = this.parentNode.childNodes;
+			this.parentNode.childNodes = children.filter((child) => {
+				return this !== child;
+			});
+			this.parentNode = null;
+		}
+		return this;
+	}
+	get innerText() {
+		return this.rawText;
+	}
+	get textContent() {
+		return decodeHTML(this.rawText);
+	}
+	set textContent(val) {
+		this.rawText = dist_encode(val);
+	}
+};
+//#endregion
+//#region src/nodes/type.ts
+var NodeType = /* @__PURE__ */ function(NodeType) {
+	NodeType[NodeType["ELEMENT_NODE"] = 1] = "ELEMENT_NODE";
+	NodeType[NodeType["TEXT_NODE"] = 3] = "TEXT_NODE";
+	NodeType[NodeType["COMMENT_NODE"] = 8] = "COMMENT_NODE";
+	return NodeType;
+}(NodeType || {});
+//#endregion
+//#region src/nodes/comment.ts
+var CommentNode = class CommentNode extends Node {
+	clone() {
+		return new CommentNode(this.rawText, null, void 0, this.rawTagName);
+	}
+	constructor(rawText, parentNode = null, range, rawTagName = "!--") {
+		super(parentNode, range);
+		this.rawText = rawText;
+		this.rawTagName = rawTagName;
+		this.nodeType = 8;
+	}
+	/**
+	* Get unescaped text value of current node and its children.
+	* @return {string} text content
+	*/
+	get text() {
+		return this.rawText;
+	}
+	toString() {
+		return `<!--${this.rawText}-->`;
+	}
+};
+//#endregion
+//#region node_modules/domelementtype/lib/esm/index.js
+/** Types of elements found in htmlparser2's DOM */
+var ElementType;
+(function(ElementType) {
+	/** Type for the root element of a document */
+	ElementType["Root"] = "root";
+	/** Type for Text */
+	ElementType["Text"] = "text";
+	/** Type for <? ... ?> */
+	ElementType["Directive"] = "directive";
+	/** Type for <!-- ... --> */
+	ElementType["Comment"] = "comment";
+	/** Type for <script> tags */
+	ElementType["Script"] = "script";
+	/** Type for <style> tags */
+	ElementType["Style"] = "style";
+	/** Type for Any tag */
+	ElementType["Tag"] = "tag";
+	/** Type for <![CDATA[ ... ]]> */
+	ElementType["CDATA"] = "cdata";
+	/** Type for <!doctype ...> */
+	ElementType["Doctype"] = "doctype";
+})(ElementType || (ElementType = {}));
+/**
+* Tests whether an element is a tag or not.
+*
+* @param elem Element to test
+*/
+function isTag$2(elem) {
+	return elem.type === ElementType.Tag || elem.type === ElementType.Script || elem.type === ElementType.Style;
+}
+/** Type for the root element of a document */
+const Root = ElementType.Root;
+/** Type for Text */
+const Text = ElementType.Text;
+/** Type for <? ... ?> */
+const Directive = ElementType.Directive;
+/** Type for <!-- ... --> */
+const Comment = ElementType.Comment;
+/** Type for <script> tags */
+const Script = ElementType.Script;
+/** Type for <style> tags */
+const Style = ElementType.Style;
+/** Type for Any tag */
+const Tag = ElementType.Tag;
+/** Type for <![CDATA[ ... ]]> */
+const CDATA = ElementType.CDATA;
+/** Type for <!doctype ...> */
+const Doctype = ElementType.Doctype;
+//#endregion
+//#region \0@oxc-project+runtime@0.147.0/helpers/esm/objectSpread2.js
+function ownKeys(e, r) {
+	var t = Object.keys(e);
+	if (Object.getOwnPropertySymbols) {
+		var o = Object.getOwnPropertySymbols(e);
+		r && (o = o.filter(function(r) {
+			return Object.getOwnPropertyDescriptor(e, r).enumerable;
+		})), t.push.apply(t, o);
+	}
+	return t;
+}
+function _objectSpread2(e) {
+	for (var r = 1; r < arguments.length; r++) {
+		var t = null != arguments[r] ? arguments[r] : {};
+		r % 2 ? ownKeys(Object(t), !0).forEach(function(r) {
+			_defineProperty(e, r, t[r]);
+		}) : Object.getOwnPropertyDescriptors ? Object.defineProperties(e, Object.getOwnPropertyDescriptors(t)) : ownKeys(Object(t)).forEach(function(r) {
+			Object.defineProperty(e, r, Object.getOwnPropertyDescriptor(t, r));
+		});
+	}
+	return e;
+}
+//#endregion
+//#region node_modules/domhandler/lib/esm/node.js
+/**
+* @param node Node to check.
+* @returns `true` if the node is a `Element`, `false` otherwise.
+*/
+function isTag$1(node) {
+	return isTag$2(node);
+}
+/**
+* @param node Node to check.
+* @returns `true` if the node has the type `CDATA`, `false` otherwise.
+*/
+function isCDATA(node) {
+	return node.type === ElementType.CDATA;
+}
+/**
+* @param node Node to check.
+* @returns `true` if the node has the type `Text`, `false` otherwise.
+*/
+function isText(node) {
+	return node.type === ElementType.Text;
+}
+/**
+* @param node Node to check.
+* @returns `true` if the node has the type `Comment`, `false` otherwise.
+*/
+function isComment(node) {
+	return node.type === ElementType.Comment;
+}
+/**
+* @param node Node to check.
+* @returns `true` if the node has the type `ProcessingInstruction`, `false` otherwise.
+*/
+function isDocument(node) {
+	return node.type === ElementType.Root;
+}
+/**
+* @param node Node to check.
+* @returns `true` if the node has children, `false` otherwise.
+*/
+function hasChildren(node) {
+	return Object.prototype.hasOwnProperty.call(node, "children");
+}
+//#endregion
+//#region node_modules/dom-serializer/node_modules/entities/lib/esm/escape.js
+const xmlReplacer = /["&'<>$\x80-\uFFFF]/g;
+const xmlCodeMap = /* @__PURE__ */ new Map([
+	[34, "&quot;"],
+	[38, "&amp;"],
+	[39, "&apos;"],
+	[60, "&lt;"],
+	[62, "&gt;"]
+]);
+const getCodePoint = String.prototype.codePointAt != null ? (str, index) => str.codePointAt(index) : (c, index) => (c.charCodeAt(index) & 64512) === 55296 ? (c.charCodeAt(index) - 55296) * 1024 + c.charCodeAt(index + 1) - 56320 + 65536 : c.charCodeAt(index);
+/**
+* Encodes all non-ASCII characters, as well as characters not valid in XML
+* documents using XML entities.
+*
+* If a character has no equivalent entity, a
+* numeric hexadecimal reference (eg. `&#xfc;`) will be used.
+*/
+function encodeXML(str) {
+	let ret = "";
+	let lastIdx = 0;
+	let match;
+	while ((match = xmlReplacer.exec(str)) !== null) {
+		const i = match.index;
+		const char = str.charCodeAt(i);
+		const next = xmlCodeMap.get(char);
+		if (next !== void 0) {
+			ret += str.substring(lastIdx, i) + next;
+			lastIdx = i + 1;
+		} else {
+			ret += `${str.substring(lastIdx, i)}&#x${getCodePoint(str, i).toString(16)};`;
+			lastIdx = xmlReplacer.lastIndex += Number((char & 64512) === 55296);
+		}
+	}
+	return ret + str.substr(lastIdx);
+}
+/**
+* Creates a function that escapes all characters matched by the given regular
+* expression using the given map of characters to escape to their entities.
+*
+* @param regex Regular expression to match characters to escape.
+* @param map Map of characters to escape to their entities.
+*
+* @returns Function that escapes all characters matched by the given regular
+* expression using the given map of characters to escape to their entities.
+*/
+function getEscaper(regex, map) {
+	return function escape(data) {
+		let match;
+		let lastIdx = 0;
+		let result = "";
+		while (match = regex.exec(data)) {
+			if (lastIdx !== match.index) result += data.substring(lastIdx, match.index);
+			result += map.get(match[0].charCodeAt(0));
+			lastIdx = match.index + 1;
+		}
+		return result + data.substring(lastIdx);
+	};
+}
+/**
+* Encodes all characters that have to be escaped in HTML attributes,
+* following {@link https://html.spec.whatwg.org/multipage/parsing.html#escapingString}.
+*
+* @param data String to escape.
+*/
+const escapeAttribute = getEscaper(/["&\u00A0]/g, /* @__PURE__ */ new Map([
+	[34, "&quot;"],
+	[38, "&amp;"],
+	[160, "&nbsp;"]
+]));
+/**
+* Encodes all characters that have to be escaped in HTML text,
+* following {@link https://html.spec.whatwg.org/multipage/parsing.html#escapingString}.
+*
+* @param data String to escape.
+*/
+const escapeText = getEscaper(/[&<>\u00A0]/g, /* @__PURE__ */ new Map([
+	[38, "&amp;"],
+	[60, "&lt;"],
+	[62, "&gt;"],
+	[160, "&nbsp;"]
+]));
+//#endregion
+//#region node_modules/dom-serializer/lib/esm/foreignNames.js
+const elementNames = new Map([
+	"altGlyph",
+	"altGlyphDef",
+	"altGlyphItem",
+	"animateColor",
+	"animateMotion",
+	"animateTransform",
+	"clipPath",
+	"feBlend",
+	"feColorMatrix",
+	"feComponentTransfer",
+	"feComposite",
+	"feConvolveMatrix",
+	"feDiffuseLighting",
+	"feDisplacementMap",
+	"feDistantLight",
+	"feDropShadow",
+	"feFlood",
+	"feFuncA",
+	"feFuncB",
+	"feFuncG",
+	"feFuncR",
+	"feGaussianBlur",
+	"feImage",
+	"feMerge",
+	"feMergeNode",
+	"feMorphology",
+	"feOffset",
+	"fePointLight",
+	"feSpecularLighting",
+	"feSpotLight",
+	"feTile",
+	"feTurbulence",
+	"foreignObject",
+	"glyphRef",
+	"linearGradient",
+	"radialGradient",
+	"textPath"
+].map((val) => [val.toLowerCase(), val]));
+const attributeNames = new Map([
+	"definitionURL",
+	"attributeName",
+	"attributeType",
+	"baseFrequency",
+	"baseProfile",
+	"calcMode",
+	"clipPathUnits",
+	"diffuseConstant",
+	"edgeMode",
+	"filterUnits",
+	"glyphRef",
+	"gradientTransform",
+	"gradientUnits",
+	"kernelMatrix",
+	"kernelUnitLength",
+	"keyPoints",
+	"keySplines",
+	"keyTimes",
+	"lengthAdjust",
+	"limitingConeAngle",
+	"markerHeight",
+	"markerUnits",
+	"markerWidth",
+	"maskContentUnits",
+	"maskUnits",
+	"numOctaves",
+	"pathLength",
+	"patternContentUnits",
+	"patternTransform",
+	"patternUnits",
+	"pointsAtX",
+	"pointsAtY",
+	"pointsAtZ",
+	"preserveAlpha",
+	"preserveAspectRatio",
+	"primitiveUnits",
+	"refX",
+	"refY",
+	"repeatCount",
+	"repeatDur",
+	"requiredExtensions",
+	"requiredFeatures",
+	"specularConstant",
+	"specularExponent",
+	"spreadMethod",
+	"startOffset",
+	"stdDeviation",
+	"stitchTiles",
+	"surfaceScale",
+	"systemLanguage",
+	"tableValues",
+	"targetX",
+	"targetY",
+	"textLength",
+	"viewBox",
+	"viewTarget",
+	"xChannelSelector",
+	"yChannelSelector",
+	"zoomAndPan"
+].map((val) => [val.toLowerCase(), val]));
+//#endregion
+//#region node_modules/dom-serializer/lib/esm/index.js
+/**
+* Mixed-case SVG and MathML tags & attributes
+* recognized by the HTML parser.
+*
+* @see https://html.spec.whatwg.org/multipage/parsing.html#parsing-main-inforeign
+*/
+const unencodedElements = /* @__PURE__ */ new Set([
+	"style",
+	"script",
+	"xmp",
+	"iframe",
+	"noembed",
+	"noframes",
+	"plaintext",
+	"noscript"
+]);
+function replaceQuotes(value) {
+	return value.replace(/"/g, "&quot;");
+}
+/**
+* Format attributes
+*/
+function formatAttributes(attributes, opts) {
+	var _a;
+	if (!attributes) return;
+	const encode = ((_a = opts.encodeEntities) !== null && _a !== void 0 ? _a : opts.decodeEntities) === false ? replaceQuotes : opts.xmlMode || opts.encodeEntities !== "utf8" ? encodeXML : escapeAttribute;
+	return Object.keys(attributes).map((key) => {
+		var _a, _b;
+		const value = (_a = attributes[key]) !== null && _a !== void 0 ? _a : "";
+		if (opts.xmlMode === "foreign") key = (_b = attributeNames.get(key)) !== null && _b !== void 0 ? _b : key;
+		if (!opts.emptyAttrs && !opts.xmlMode && value === "") return key;
+		return `${key}="${encode(value)}"`;
+	}).join(" ");
+}
+/**
+* Self-enclosing tags
+*/
+const singleTag = /* @__PURE__ */ new Set([
+	"area",
+	"base",
+	"basefont",
+	"br",
+	"col",
+	"command",
+	"embed",
+	"frame",
+	"hr",
+	"img",
+	"input",
+	"isindex",
+	"keygen",
+	"link",
+	"meta",
+	"param",
+	"source",
+	"track",
+	"wbr"
+]);
+/**
+* Renders a DOM node or an array of DOM nodes to a string.
+*
+* Can be thought of as the equivalent of the `outerHTML` of the passed node(s).
+*
+* @param node Node to be rendered.
+* @param options Changes serialization behavior
+*/
+function render(node, options = {}) {
+	const nodes = "length" in node ? node : [node];
+	let output = "";
+	for (let i = 0; i < nodes.length; i++) output += renderNode(nodes[i], options);
+	return output;
+}
+function renderNode(node, options) {
+	switch (node.type) {
+		case Root: return render(node.children, options);
+		case Doctype:
+		case Directive: return renderDirective(node);
+		case Comment: return renderComment(node);
+		case CDATA: return renderCdata(node);
+		case Script:
+		case Style:
+		case Tag: return renderTag(node, options);
+		case Text: return renderText(node, options);
+	}
+}
+const foreignModeIntegrationPoints = /* @__PURE__ */ new Set([
+	"mi",
+	"mo",
+	"mn",
+	"ms",
+	"mtext",
+	"annotation-xml",
+	"foreignObject",
+	"desc",
+	"title"
+]);
+const foreignElements = /* @__PURE__ */ new Set(["svg", "math"]);
+function renderTag(elem, opts) {
+	var _a;
+	if (opts.xmlMode === "foreign") {
+		elem.name = (_a = elementNames.get(elem.name)) !== null && _a !== void 0 ? _a : elem.name;
+		if (elem.parent && foreignModeIntegrationPoints.has(elem.parent.name)) opts = _objectSpread2(_objectSpread2({}, opts), {}, { xmlMode: false });
+	}
+	if (!opts.xmlMode && foreignElements.has(elem.name)) opts = _objectSpread2(_objectSpread2({}, opts), {}, { xmlMode: "foreign" });
+	let tag = `<${elem.name}`;
+	const attribs = formatAttributes(elem.attribs, opts);
+	if (attribs) tag += ` ${attribs}`;
+	if (elem.children.length === 0 && (opts.xmlMode ? opts.selfClosingTags !== false : opts.selfClosingTags && singleTag.has(elem.name))) {
+		if (!opts.xmlMode) tag += " ";
+		tag += "/>";
+	} else {
+		tag += ">";
+		if (elem.children.length > 0) tag += render(elem.children, opts);
+		if (opts.xmlMode || !singleTag.has(elem.name)) tag += `</${elem.name}>`;
+	}
+	return tag;
+}
+function renderDirective(elem) {
+	return `<${elem.data}>`;
+}
+function renderText(elem, opts) {
+	var _a;
+	let data = elem.data || "";
+	if (((_a = opts.encodeEntities) !== null && _a !== void 0 ? _a : opts.decodeEntities) !== false && !(!opts.xmlMode && elem.parent && unencodedElements.has(elem.parent.name))) data = opts.xmlMode || opts.encodeEntities !== "utf8" ? encodeXML(data) : escapeText(data);
+	return data;
+}
+function renderCdata(elem) {
+	return `<![CDATA[${elem.children[0].data}]]>`;
+}
+function renderComment(elem) {
+	return `<!--${elem.data}-->`;
+}
+//#endregion
+//#region node_modules/domutils/lib/esm/stringify.js
+/**
+* @category Stringify
+* @deprecated Use the `dom-serializer` module directly.
+* @param node Node to get the outer HTML of.
+* @param options Options for serialization.
+* @returns `node`'s outer HTML.
+*/
+function getOuterHTML(node, options) {
+	return render(node, options);
+}
+/**
+* @category Stringify
+* @deprecated Use the `dom-serializer` module directly.
+* @param node Node to get the inner HTML of.
+* @param options Options for serialization.
+* @returns `node`'s inner HTML.
+*/
+function getInnerHTML(node, options) {
+	return hasChildren(node) ? node.children.map((node) => getOuterHTML(node, options)).join("") : "";
+}
+/**
+* Get a node's inner text. Same as `textContent`, but inserts newlines for `<br>` tags. Ignores comments.
+*
+* @category Stringify
+* @deprecated Use `textContent` instead.
+* @param node Node to get the inner text of.
+* @returns `node`'s inner text.
+*/
+function getText$1(node) {
+	if (Array.isArray(node)) return node.map(getText$1).join("");
+	if (isTag$1(node)) return node.name === "br" ? "\n" : getText$1(node.children);
+	if (isCDATA(node)) return getText$1(node.children);
+	if (isText(node)) return node.data;
+	return "";
+}
+/**
+* Get a node's text content. Ignores comments.
+*
+* @category Stringify
+* @param node Node to get the text content of.
+* @returns `node`'s text content.
+* @see {@link https://developer.mozilla.org/en-US/docs/Web/API/Node/textContent}
+*/
+function textContent(node) {
+	if (Array.isArray(node)) return node.map(textContent).join("");
+	if (hasChildren(node) && !isComment(node)) return textContent(node.children);
+	if (isText(node)) return node.data;
+	return "";
+}
+/**
+* Get a node's inner text, ignoring `<script>` and `<style>` tags. Ignores comments.
+*
+* @category Stringify
+* @param node Node to get the inner text of.
+* @returns `node`'s inner text.
+* @see {@link https://developer.mozilla.org/en-US/docs/Web/API/Node/innerText}
+*/
+function innerText(node) {
+	if (Array.isArray(node)) return node.map(innerText).join("");
+	if (hasChildren(node) && (node.type === ElementType.Tag || isCDATA(node))) return innerText(node.children);
+	if (isText(node)) return node.data;
+	return "";
+}
+//#endregion
+//#region node_modules/domutils/lib/esm/traversal.js
+/**
+* Get a node's children.
+*
+* @category Traversal
+* @param elem Node to get the children of.
+* @returns `elem`'s children, or an empty array.
+*/
+function getChildren$1(elem) {
+	return hasChildren(elem) ? elem.children : [];
+}
+/**
+* Get a node's parent.
+*
+* @category Traversal
+* @param elem Node to get the parent of.
+* @returns `elem`'s parent node, or `null` if `elem` is a root node.
+*/
+function getParent$1(elem) {
+	return elem.parent || null;
+}
+/**
+* Gets an elements siblings, including the element itself.
+*
+* Attempts to get the children through the element's parent first. If we don't
+* have a parent (the element is a root node), we walk the element's `prev` &
+* `next` to get all remaining nodes.
+*
+* @category Traversal
+* @param elem Element to get the siblings of.
+* @returns `elem`'s siblings, including `elem`.
+*/
+function getSiblings$1(elem) {
+	const parent = getParent$1(elem);
+	if (parent != null) return getChildren$1(parent);
+	const siblings = [elem];
+	let { prev, next } = elem;
+	while (prev != null) {
+		siblings.unshift(prev);
+		({prev} = prev);
+	}
+	while (next != null) {
+		siblings.push(next);
+		({next} = next);
+	}
+	return siblings;
+}
+/**
+* Gets an attribute from an element.
+*
+* @category Traversal
+* @param elem Element to check.
+* @param name Attribute name to retrieve.
+* @returns The element's attribute value, or `undefined`.
+*/
+function getAttributeValue$1(elem, name) {
+	var _a;
+	return (_a = elem.attribs) === null || _a === void 0 ? void 0 : _a[name];
+}
+/**
+* Checks whether an element has an attribute.
+*
+* @category Traversal
+* @param elem Element to check.
+* @param name Attribute name to look for.
+* @returns Returns whether `elem` has the attribute `name`.
+*/
+function hasAttrib$1(elem, name) {
+	return elem.attribs != null && Object.prototype.hasOwnProperty.call(elem.attribs, name) && elem.attribs[name] != null;
+}
+/**
+* Get the tag name of an element.
+*
+* @category Traversal
+* @param elem The element to get the name for.
+* @returns The tag name of `elem`.
+*/
+function getName$1(elem) {
+	return elem.name;
+}
+/**
+* Returns the next element sibling of a node.
+*
+* @category Traversal
+* @param elem The element to get the next sibling of.
+* @returns `elem`'s next sibling that is a tag, or `null` if there is no next
+* sibling.
+*/
+function nextElementSibling(elem) {
+	let { next } = elem;
+	while (next !== null && !isTag$1(next)) ({next} = next);
+	return next;
+}
+/**
+* Returns the previous element sibling of a node.
+*
+* @category Traversal
+* @param elem The element to get the previous sibling of.
+* @returns `elem`'s previous sibling that is a tag, or `null` if there is no
+* previous sibling.
+*/
+function prevElementSibling(elem) {
+	let { prev } = elem;
+	while (prev !== null && !isTag$1(prev)) ({prev} = prev);
+	return prev;
+}
+//#endregion
+//#region node_modules/domutils/lib/esm/manipulation.js
+/**
+* Remove an element from the dom
+*
+* @category Manipulation
+* @param elem The element to be removed
+*/
+function removeElement(elem) {
+	if (elem.prev) elem.prev.next = elem.next;
+	if (elem.next) elem.next.prev = elem.prev;
+	if (elem.parent) {
+		const childs = elem.parent.children;
+		const childsIndex = childs.lastIndexOf(elem);
+		if (childsIndex >= 0) childs.splice(childsIndex, 1);
+	}
+	elem.next = null;
+	elem.prev = null;
+	elem.parent = null;
+}
+/**
+* Replace an element in the dom
+*
+* @category Manipulation
+* @param elem The element to be replaced
+* @param replacement The element to be added
+*/
+function replaceElement(elem, replacement) {
+	const prev = replacement.prev = elem.prev;
+	if (prev) prev.next = replacement;
+	const next = replacement.next = elem.next;
+	if (next) next.prev = replacement;
+	const parent = replacement.parent = elem.parent;
+	if (parent) {
+		const childs = parent.children;
+		childs[childs.lastIndexOf(elem)] = replacement;
+		elem.parent = null;
+	}
+}
+/**
+* Append a child to an element.
+*
+* @category Manipulation
+* @param parent The element to append to.
+* @param child The element to be added as a child.
+*/
+function appendChild(parent, child) {
+	removeElement(child);
+	child.next = null;
+	child.parent = parent;
+	if (parent.children.push(child) > 1) {
+		const sibling = parent.children[parent.children.length - 2];
+		sibling.next = child;
+		child.prev = sibling;
+	} else child.prev = null;
+}
+/**
+* Append an element after another.
+*
+* @category Manipulation
+* @param elem The element to append after.
+* @param next The element be added.
+*/
+function append(elem, next) {
+	removeElement(next);
+	const { parent } = elem;
+	const currNext = elem.next;
+	next.next = currNext;
+	next.prev = elem;
+	elem.next = next;
+	next.parent = parent;
+	if (currNext) {
+		currNext.prev = next;
+		if (parent) {
+			const childs = parent.children;
+			childs.splice(childs.lastIndexOf(currNext), 0, next);
+		}
+	} else if (parent) parent.children.push(next);
+}
+/**
+* Prepend a child to an element.
+*
+* @category Manipulation
+* @param parent The element to prepend before.
+* @param child The element to be added as a child.
+*/
+function prependChild(parent, child) {
+	removeElement(child);
+	child.parent = parent;
+	child.prev = null;
+	if (parent.children.unshift(child) !== 1) {
+		const sibling = parent.children[1];
+		sibling.prev = child;
+		child.next = sibling;
+	} else child.next = null;
+}
+/**
+* Prepend an element before another.
+*
+* @category Manipulation
+* @param elem The element to prepend before.
+* @param prev The element be added.
+*/
+function prepend(elem, prev) {
+	removeElement(prev);
+	const { parent } = elem;
+	if (parent) {
+		const childs = parent.children;
+		childs.splice(childs.indexOf(elem), 0, prev);
+	}
+	if (elem.prev) elem.prev.next = prev;
+	prev.parent = parent;
+	prev.prev = elem.prev;
+	prev.next = elem;
+	elem.prev = prev;
+}
+//#endregion
+//#region node_modules/domutils/lib/esm/querying.js
+/**
+* Search a node and its children for nodes passing a test function. If `node` is not an array, it will be wrapped in one.
+*
+* @category Querying
+* @param test Function to test nodes on.
+* @param node Node to search. Will be included in the result set if it matches.
+* @param recurse Also consider child nodes.
+* @param limit Maximum number of nodes to return.
+* @returns All nodes passing `test`.
+*/
+function filter(test, node, recurse = true, limit = Infinity) {
+	return find(test, Array.isArray(node) ? node : [node], recurse, limit);
+}
+/**
+* Search an array of nodes and their children for nodes passing a test function.
+*
+* @category Querying
+* @param test Function to test nodes on.
+* @param nodes Array of nodes to search.
+* @param recurse Also consider child nodes.
+* @param limit Maximum number of nodes to return.
+* @returns All nodes passing `test`.
+*/
+function find(test, nodes, recurse, limit) {
+	const result = [];
+	/** Stack of the arrays we are looking at. */
+	const nodeStack = [Array.isArray(nodes) ? nodes : [nodes]];
+	/** Stack of the indices within the arrays. */
+	const indexStack = [0];
+	for (;;) {
+		if (indexStack[0] >= nodeStack[0].length) {
+			if (indexStack.length === 1) return result;
+			nodeStack.shift();
+			indexStack.shift();
+			continue;
+		}
+		const elem = nodeStack[0][indexStack[0]++];
+		if (test(elem)) {
+			result.push(elem);
+			if (--limit <= 0) return result;
+		}
+		if (recurse && hasChildren(elem) && elem.children.length > 0) {
+			indexStack.unshift(0);
+			nodeStack.unshift(elem.children);
+		}
+	}
+}
+/**
+* Finds the first element inside of an array that matches a test function. This is an alias for `Array.prototype.find`.
+*
+* @category Querying
+* @param test Function to test nodes on.
+* @param nodes Array of nodes to search.
+* @returns The first node in the array that passes `test`.
+* @deprecated Use `Array.prototype.find` directly.
+*/
+function findOneChild(test, nodes) {
+	return nodes.find(test);
+}
+/**
+* Finds one element in a tree that passes a test.
+*
+* @category Querying
+* @param test Function to test nodes on.
+* @param nodes Node or array of nodes to search.
+* @param recurse Also consider child nodes.
+* @returns The first node that passes `test`.
+*/
+function findOne$1(test, nodes, recurse = true) {
+	const searchedNodes = Array.isArray(nodes) ? nodes : [nodes];
+	for (let i = 0; i < searchedNodes.length; i++) {
+		const node = searchedNodes[i];
+		if (isTag$1(node) && test(node)) return node;
+		if (recurse && hasChildren(node) && node.children.length > 0) {
+			const found = findOne$1(test, node.children, true);
+			if (found) return found;
+		}
+	}
+	return null;
+}
+/**
+* Checks if a tree of nodes contains at least one node passing a test.
+*
+* @category Querying
+* @param test Function to test nodes on.
+* @param nodes Array of nodes to search.
+* @returns Whether a tree of nodes contains at least one node passing the test.
+*/
+function existsOne$1(test, nodes) {
+	return (Array.isArray(nodes) ? nodes : [nodes]).some((node) => isTag$1(node) && test(node) || hasChildren(node) && existsOne$1(test, node.children));
+}
+/**
+* Search an array of nodes and their children for elements passing a test function.
+*
+* Same as `find`, but limited to elements and with less options, leading to reduced complexity.
+*
+* @category Querying
+* @param test Function to test nodes on.
+* @param nodes Array of nodes to search.
+* @returns All nodes passing `test`.
+*/
+function findAll$1(test, nodes) {
+	const result = [];
+	const nodeStack = [Array.isArray(nodes) ? nodes : [nodes]];
+	const indexStack = [0];
+	for (;;) {
+		if (indexStack[0] >= nodeStack[0].length) {
+			if (nodeStack.length === 1) return result;
+			nodeStack.shift();
+			indexStack.shift();
+			continue;
+		}
+		const elem = nodeStack[0][indexStack[0]++];
+		if (isTag$1(elem) && test(elem)) result.push(elem);
+		if (hasChildren(elem) && elem.children.length > 0) {
+			indexStack.unshift(0);
+			nodeStack.unshift(elem.children);
+		}
+	}
+}
+//#endregion
+//#region node_modules/domutils/lib/esm/legacy.js
+/**
+* A map of functions to check nodes against.
+*/
+const Checks = {
+	tag_name(name) {
+		if (typeof name === "function") return (elem) => isTag$1(elem) && name(elem.name);
+		else if (name === "*") return isTag$1;
+		return (elem) => isTag$1(elem) && elem.name === name;
+	},
+	tag_type(type) {
+		if (typeof type === "function") return (elem) => type(elem.type);
+		return (elem) => elem.type === type;
+	},
+	tag_contains(data) {
+		if (typeof data === "function") return (elem) => isText(elem) && data(elem.data);
+		return (elem) => isText(elem) && elem.data === data;
+	}
+};
+/**
+* Returns a function to check whether a node has an attribute with a particular
+* value.
+*
+* @param attrib Attribute to check.
+* @param value Attribute value to look for.
+* @returns A function to check whether the a node has an attribute with a
+*   particular value.
+*/
+function getAttribCheck(attrib, value) {
+	if (typeof value === "function") return (elem) => isTag$1(elem) && value(elem.attribs[attrib]);
+	return (elem) => isTag$1(elem) && elem.attribs[attrib] === value;
+}
+/**
+* Returns a function that returns `true` if either of the input functions
+* returns `true` for a node.
+*
+* @param a First function to combine.
+* @param b Second function to combine.
+* @returns A function taking a node and returning `true` if either of the input
+*   functions returns `true` for the node.
+*/
+function combineFuncs(a, b) {
+	return (elem) => a(elem) || b(elem);
+}
+/**
+* Returns a function that executes all checks in `options` and returns `true`
+* if any of them match a node.
+*
+* @param options An object describing nodes to look for.
+* @returns A function that executes all checks in `options` and returns `true`
+*   if any of them match a node.
+*/
+function compileTest(options) {
+	const funcs = Object.keys(options).map((key) => {
+		const value = options[key];
+		return Object.prototype.hasOwnProperty.call(Checks, key) ? Checks[key](value) : getAttribCheck(key, value);
+	});
+	return funcs.length === 0 ? null : funcs.reduce(combineFuncs);
+}
+/**
+* Checks whether a node matches the description in `options`.
+*
+* @category Legacy Query Functions
+* @param options An object describing nodes to look for.
+* @param node The element to test.
+* @returns Whether the element matches the description in `options`.
+*/
+function testElement(options, node) {
+	const test = compileTest(options);
+	return test ? test(node) : true;
+}
+/**
+* Returns all nodes that match `options`.
+*
+* @category Legacy Query Functions
+* @param options An object describing nodes to look for.
+* @param nodes Nodes to search through.
+* @param recurse Also consider child nodes.
+* @param limit Maximum number of nodes to return.
+* @returns All nodes that match `options`.
+*/
+function getElements(options, nodes, recurse, limit = Infinity) {
+	const test = compileTest(options);
+	return test ? filter(test, nodes, recurse, limit) : [];
+}
+/**
+* Returns the node with the supplied ID.
+*
+* @category Legacy Query Functions
+* @param id The unique ID attribute value to look for.
+* @param nodes Nodes to search through.
+* @param recurse Also consider child nodes.
+* @returns The node with the supplied ID.
+*/
+function getElementById(id, nodes, recurse = true) {
+	if (!Array.isArray(nodes)) nodes = [nodes];
+	return findOne$1(getAttribCheck("id", id), nodes, recurse);
+}
+/**
+* Returns all nodes with the supplied `tagName`.
+*
+* @category Legacy Query Functions
+* @param tagName Tag name to search for.
+* @param nodes Nodes to search through.
+* @param recurse Also consider child nodes.
+* @param limit Maximum number of nodes to return.
+* @returns All nodes with the supplied `tagName`.
+*/
+function getElementsByTagName(tagName, nodes, recurse = true, limit = Infinity) {
+	return filter(Checks["tag_name"](tagName), nodes, recurse, limit);
+}
+/**
+* Returns all nodes with the supplied `className`.
+*
+* @category Legacy Query Functions
+* @param className Class name to search for.
+* @param nodes Nodes to search through.
+* @param recurse Also consider child nodes.
+* @param limit Maximum number of nodes to return.
+* @returns All nodes with the supplied `className`.
+*/
+function getElementsByClassName(className, nodes, recurse = true, limit = Infinity) {
+	return filter(getAttribCheck("class", className), nodes, recurse, limit);
+}
+/**
+* Returns all nodes with the supplied `type`.
+*
+* @category Legacy Query Functions
+* @param type Element type to look for.
+* @param nodes Nodes to search through.
+* @param recurse Also consider child nodes.
+* @param limit Maximum number of nodes to return.
+* @returns All nodes with the supplied `type`.
+*/
+function getElementsByTagType(type, nodes, recurse = true, limit = Infinity) {
+	return filter(Checks["tag_type"](type), nodes, recurse, limit);
+}
+//#endregion
+//#region node_modules/domutils/lib/esm/helpers.js
+/**
+* Given an array of nodes, remove any member that is contained by another
+* member.
+*
+* @category Helpers
+* @param nodes Nodes to filter.
+* @returns Remaining nodes that aren't contained by other nodes.
+*/
+function removeSubsets$1(nodes) {
+	let idx = nodes.length;
+	while (--idx >= 0) {
+		const node = nodes[idx];
+		if (idx > 0 && nodes.lastIndexOf(node, idx - 1) >= 0) {
+			nodes.splice(idx, 1);
+			continue;
+		}
+		for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) if (nodes.includes(ancestor)) {
+			nodes.splice(idx, 1);
+			break;
+		}
+	}
+	return nodes;
+}
+/**
+* @category Helpers
+* @see {@link http://dom.spec.whatwg.org/#dom-node-comparedocumentposition}
+*/
+var DocumentPosition;
+(function(DocumentPosition) {
+	DocumentPosition[DocumentPosition["DISCONNECTED"] = 1] = "DISCONNECTED";
+	DocumentPosition[DocumentPosition["PRECEDING"] = 2] = "PRECEDING";
+	DocumentPosition[DocumentPosition["FOLLOWING"] = 4] = "FOLLOWING";
+	DocumentPosition[DocumentPosition["CONTAINS"] = 8] = "CONTAINS";
+	DocumentPosition[DocumentPosition["CONTAINED_BY"] = 16] = "CONTAINED_BY";
+})(DocumentPosition || (DocumentPosition = {}));
+/**
+* Compare the position of one node against another node in any other document,
+* returning a bitmask with the values from {@link DocumentPosition}.
+*
+* Document order:
+* > There is an ordering, document order, defined on all the nodes in the
+* > document corresponding to the order in which the first character of the
+* > XML representation of each node occurs in the XML representation of the
+* > document after expansion of general entities. Thus, the document element
+* > node will be the first node. Element nodes occur before their children.
+* > Thus, document order orders element nodes in order of the occurrence of
+* > their start-tag in the XML (after expansion of entities). The attribute
+* > nodes of an element occur after the element and before its children. The
+* > relative order of attribute nodes is implementation-dependent.
+*
+* Source:
+* http://www.w3.org/TR/DOM-Level-3-Core/glossary.html#dt-document-order
+*
+* @category Helpers
+* @param nodeA The first node to use in the comparison
+* @param nodeB The second node to use in the comparison
+* @returns A bitmask describing the input nodes' relative position.
+*
+* See http://dom.spec.whatwg.org/#dom-node-comparedocumentposition for
+* a description of these values.
+*/
+function compareDocumentPosition(nodeA, nodeB) {
+	const aParents = [];
+	const bParents = [];
+	if (nodeA === nodeB) return 0;
+	let current = hasChildren(nodeA) ? nodeA : nodeA.parent;
+	while (current) {
+		aParents.unshift(current);
+		current = current.parent;
+	}
+	current = hasChildren(nodeB) ? nodeB : nodeB.parent;
+	while (current) {
+		bParents.unshift(current);
+		current = current.parent;
+	}
+	const maxIdx = Math.min(aParents.length, bParents.length);
+	let idx = 0;
+	while (idx < maxIdx && aParents[idx] === bParents[idx]) idx++;
+	if (idx === 0) return DocumentPosition.DISCONNECTED;
+	const sharedParent = aParents[idx - 1];
+	const siblings = sharedParent.children;
+	const aSibling = aParents[idx];
+	const bSibling = bParents[idx];
+	if (siblings.indexOf(aSibling) > siblings.indexOf(bSibling)) {
+		if (sharedParent === nodeB) return DocumentPosition.FOLLOWING | DocumentPosition.CONTAINED_BY;
+		return DocumentPosition.FOLLOWING;
+	}
+	if (sharedParent === nodeA) return DocumentPosition.PRECEDING | DocumentPosition.CONTAINS;
+	return DocumentPosition.PRECEDING;
+}
+/**
+* Sort an array of nodes based on their relative position in the document,
+* removing any duplicate nodes. If the array contains nodes that do not belong
+* to the same document, sort order is unspecified.
+*
+* @category Helpers
+* @param nodes Array of DOM nodes.
+* @returns Collection of unique nodes, sorted in document order.
+*/
+function uniqueSort(nodes) {
+	nodes = nodes.filter((node, i, arr) => !arr.includes(node, i + 1));
+	nodes.sort((a, b) => {
+		const relative = compareDocumentPosition(a, b);
+		if (relative & DocumentPosition.PRECEDING) return -1;
+		else if (relative & DocumentPosition.FOLLOWING) return 1;
+		return 0;
+	});
+	return nodes;
+}
+//#endregion
+//#region node_modules/domutils/lib/esm/feeds.js
+/**
+* Get the feed object from the root of a DOM tree.
+*
+* @category Feeds
+* @param doc - The DOM to to extract the feed from.
+* @returns The feed.
+*/
+function getFeed(doc) {
+	const feedRoot = getOneElement(isValidFeed, doc);
+	return !feedRoot ? null : feedRoot.name === "feed" ? getAtomFeed(feedRoot) : getRssFeed(feedRoot);
+}
+/**
+* Parse an Atom feed.
+*
+* @param feedRoot The root of the feed.
+* @returns The parsed feed.
+*/
+function getAtomFeed(feedRoot) {
+	var _a;
+	const childs = feedRoot.children;
+	const feed = {
+		type: "atom",
+		items: getElementsByTagName("entry", childs).map((item) => {
+			var _a;
+			const { children } = item;
+			const entry = { media: getMediaElements(children) };
+			addConditionally(entry, "id", "id", children);
+			addConditionally(entry, "title", "title", children);
+			const href = (_a = getOneElement("link", children)) === null || _a === void 0 ? void 0 : _a.attribs["href"];
+			if (href) entry.link = href;
+			const description = fetch("summary", children) || fetch("content", children);
+			if (description) entry.description = description;
+			const pubDate = fetch("updated", children);
+			if (pubDate) entry.pubDate = new Date(pubDate);
+			return entry;
+		})
+	};
+	addConditionally(feed, "id", "id", childs);
+	addConditionally(feed, "title", "title", childs);
+	const href = (_a = getOneElement("link", childs)) === null || _a === void 0 ? void 0 : _a.attribs["href"];
+	if (href) feed.link = href;
+	addConditionally(feed, "description", "subtitle", childs);
+	const updated = fetch("updated", childs);
+	if (updated) feed.updated = new Date(updated);
+	addConditionally(feed, "author", "email", childs, true);
+	return feed;
+}
+/**
+* Parse a RSS feed.
+*
+* @param feedRoot The root of the feed.
+* @returns The parsed feed.
+*/
+function getRssFeed(feedRoot) {
+	var _a, _b;
+	const childs = (_b = (_a = getOneElement("channel", feedRoot.children)) === null || _a === void 0 ? void 0 : _a.children) !== null && _b !== void 0 ? _b : [];
+	const feed = {
+		type: feedRoot.name.substr(0, 3),
+		id: "",
+		items: getElementsByTagName("item", feedRoot.children).map((item) => {
+			const { children } = item;
+			const entry = { media: getMediaElements(children) };
+			addConditionally(entry, "id", "guid", children);
+			addConditionally(entry, "title", "title", children);
+			addConditionally(entry, "link", "link", children);
+			addConditionally(entry, "description", "description", children);
+			const pubDate = fetch("pubDate", children) || fetch("dc:date", children);
+			if (pubDate) entry.pubDate = new Date(pubDate);
+			return entry;
+		})
+	};
+	addConditionally(feed, "title", "title", childs);
+	addConditionally(feed, "link", "link", childs);
+	addConditionally(feed, "description", "description", childs);
+	const updated = fetch("lastBuildDate", childs);
+	if (updated) feed.updated = new Date(updated);
+	addConditionally(feed, "author", "managingEditor", childs, true);
+	return feed;
+}
+const MEDIA_KEYS_STRING = [
+	"url",
+	"type",
+	"lang"
+];
+const MEDIA_KEYS_INT = [
+	"fileSize",
+	"bitrate",
+	"framerate",
+	"samplingrate",
+	"channels",
+	"duration",
+	"height",
+	"width"
+];
+/**
+* Get all media elements of a feed item.
+*
+* @param where Nodes to search in.
+* @returns Media elements.
+*/
+function getMediaElements(where) {
+	return getElementsByTagName("media:content", where).map((elem) => {
+		const { attribs } = elem;
+		const media = {
+			medium: attribs["medium"],
+			isDefault: !!attribs["isDefault"]
+		};
+		for (const attrib of MEDIA_KEYS_STRING) if (attribs[attrib]) media[attrib] = attribs[attrib];
+		for (const attrib of MEDIA_KEYS_INT) if (attribs[attrib]) media[attrib] = parseInt(attribs[attrib], 10);
+		if (attribs["expression"]) media.expression = attribs["expression"];
+		return media;
+	});
+}
+/**
+* Get one element by tag name.
+*
+* @param tagName Tag name to look for
+* @param node Node to search in
+* @returns The element or null
+*/
+function getOneElement(tagName, node) {
+	return getElementsByTagName(tagName, node, true, 1)[0];
+}
+/**
+* Get the text content of an element with a certain tag name.
+*
+* @param tagName Tag name to look for.
+* @param where Node to search in.
+* @param recurse Whether to recurse into child nodes.
+* @returns The text content of the element.
+*/
+function fetch(tagName, where, recurse = false) {
+	return textContent(getElementsByTagName(tagName, where, recurse, 1)).trim();
+}
+/**
+* Adds a property to an object if it has a value.
+*
+* @param obj Object to be extended
+* @param prop Property name
+* @param tagName Tag name that contains the conditionally added property
+* @param where Element to search for the property
+* @param recurse Whether to recurse into child nodes.
+*/
+function addConditionally(obj, prop, tagName, where, recurse = false) {
+	const val = fetch(tagName, where, recurse);
+	if (val) obj[prop] = val;
+}
+/**
+* Checks if an element is a feed root node.
+*
+* @param value The name of the element to check.
+* @returns Whether an element is a feed root node.
+*/
+function isValidFeed(value) {
+	return value === "rss" || value === "feed" || value === "rdf:RDF";
+}
+//#endregion
+//#region node_modules/domutils/lib/esm/index.js
+var esm_exports = /* @__PURE__ */ __exportAll({
+	DocumentPosition: () => DocumentPosition,
+	append: () => append,
+	appendChild: () => appendChild,
+	compareDocumentPosition: () => compareDocumentPosition,
+	existsOne: () => existsOne$1,
+	filter: () => filter,
+	find: () => find,
+	findAll: () => findAll$1,
+	findOne: () => findOne$1,
+	findOneChild: () => findOneChild,
+	getAttributeValue: () => getAttributeValue$1,
+	getChildren: () => getChildren$1,
+	getElementById: () => getElementById,
+	getElements: () => getElements,
+	getElementsByClassName: () => getElementsByClassName,
+	getElementsByTagName: () => getElementsByTagName,
+	getElementsByTagType: () => getElementsByTagType,
+	getFeed: () => getFeed,
+	getInnerHTML: () => getInnerHTML,
+	getName: () => getName$1,
+	getOuterHTML: () => getOuterHTML,
+	getParent: () => getParent$1,
+	getSiblings: () => getSiblings$1,
+	getText: () => getText$1,
+	hasAttrib: () => hasAttrib$1,
+	hasChildren: () => hasChildren,
+	innerText: () => innerText,
+	isCDATA: () => isCDATA,
+	isComment: () => isComment,
+	isDocument: () => isDocument,
+	isTag: () => isTag$1,
+	isText: () => isText,
+	nextElementSibling: () => nextElementSibling,
+	prepend: () => prepend,
+	prependChild: () => prependChild,
+	prevElementSibling: () => prevElementSibling,
+	removeElement: () => removeElement,
+	removeSubsets: () => removeSubsets$1,
+	replaceElement: () => replaceElement,
+	testElement: () => testElement,
+	textContent: () => textContent,
+	uniqueSort: () => uniqueSort
+});
+//#endregion
+//#region node_modules/boolbase/index.js
+var require_boolbase = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module.exports = {
+		trueFunc: function trueFunc() {
+			return true;
+		},
+		falseFunc: function falseFunc() {
+			return false;
+		}
+	};
+}));
+//#endregion
+//#region node_modules/css-what/lib/commonjs/types.js
+var require_types = /* @__PURE__ */ __commonJSMin(((exports) => {
+	Object.defineProperty(exports, "__esModule", { value: true });
+	exports.AttributeAction = exports.IgnoreCaseMode = exports.SelectorType = void 0;
+	(function(SelectorType) {
+		SelectorType["Attribute"] = "attribute";
+		SelectorType["Pseudo"] = "pseudo";
+		SelectorType["PseudoElement"] = "pseudo-element";
+		SelectorType["Tag"] = "tag";
+		SelectorType["Universal"] = "universal";
+		SelectorType["Adjacent"] = "adjacent";
+		SelectorType["Child"] = "child";
+		SelectorType["Descendant"] = "descendant";
+		SelectorType["Parent"] = "parent";
+		SelectorType["Sibling"] = "sibling";
+		SelectorType["ColumnCombinator"] = "column-combinator";
+	})(exports.SelectorType || (exports.SelectorType = {}));
+	/**
+	* Modes for ignore case.
+	*
+	* This could be updated to an enum, and the object is
+	* the current stand-in that will allow code to be updated
+	* without big changes.
+	*/
+	exports.IgnoreCaseMode = {
+		Unknown: null,
+		QuirksMode: "quirks",
+		IgnoreCase: true,
+		CaseSensitive: false
+	};
+	(function(AttributeAction) {
+		AttributeAction["Any"] = "any";
+		AttributeAction["Element"] = "element";
+		AttributeAction["End"] = "end";
+		AttributeAction["Equals"] = "equals";
+		AttributeAction["Exists"] = "exists";
+		AttributeAction["Hyphen"] = "hyphen";
+		AttributeAction["Not"] = "not";
+		AttributeAction["Start"] = "start";
+	})(exports.AttributeAction || (exports.AttributeAction = {}));
+}));
+//#endregion
+//#region node_modules/css-what/lib/commonjs/parse.js
+var require_parse = /* @__PURE__ */ __commonJSMin(((exports) => {
+	Object.defineProperty(exports, "__esModule", { value: true });
+	exports.parse = exports.isTraversal = void 0;
+	var types_1 = require_types();
+	var reName = /^[^\\#]?(?:\\(?:[\da-f]{1,6}\s?|.)|[\w\-\u00b0-\uFFFF])+/;
+	var reEscape = /\\([\da-f]{1,6}\s?|(\s)|.)/gi;
+	var actionTypes = /* @__PURE__ */ new Map([
+		[126, types_1.AttributeAction.Element],
+		[94, types_1.AttributeAction.Start],
+		[36, types_1.AttributeAction.End],
+		[42, types_1.AttributeAction.Any],
+		[33, types_1.AttributeAction.Not],
+		[124, types_1.AttributeAction.Hyphen]
+	]);
+	var unpackPseudos = /* @__PURE__ */ new Set([
+		"has",
+		"not",
+		"matches",
+		"is",
+		"where",
+		"host",
+		"host-context"
+	]);
+	/**
+	* Checks whether a specific selector is a traversal.
+	* This is useful eg. in swapping the order of elements that
+	* are not traversals.
+	*
+	* @param selector Selector to check.
+	*/
+	function isTraversal(selector) {
+		switch (selector.type) {
+			case types_1.SelectorType.Adjacent:
+			case types_1.SelectorType.Child:
+			case types_1.SelectorType.Descendant:
+			case types_1.SelectorType.Parent:
+			case types_1.SelectorType.Sibling:
+			case types_1.SelectorType.ColumnCombinator: return true;
+			default: return false;
+		}
+	}
+	exports.isTraversal = isTraversal;
+	var stripQuotesFromPseudos = /* @__PURE__ */ new Set(["contains", "icontains"]);
+	function funescape(_, escaped, escapedWhitespace) {
+		var high = parseInt(escaped, 16) - 65536;
+		return high !== high || escapedWhitespace ? escaped : high < 0 ? String.fromCharCode(high + 65536) : String.fromCharCode(high >> 10 | 55296, high & 1023 | 56320);
+	}
+	function unescapeCSS(str) {
+		return str.replace(reEscape, funescape);
+	}
+	function isQuote(c) {
+		return c === 39 || c === 34;
+	}
+	function isWhitespace(c) {
+		return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+	}
+	/**
+	* Parses `selector`, optionally with the passed `options`.
+	*
+	* @param selector Selector to parse.
+	* @param options Options for parsing.
+	* @returns Returns a two-dimensional array.
+	* The first dimension represents selectors separated by commas (eg. `sub1, sub2`),
+	* the second contains the relevant tokens for that selector.
+	*/
+	function parse(selector) {
+		var subselects = [];
+		var endIndex = parseSelector(subselects, "".concat(selector), 0);
+		if (endIndex < selector.length) throw new Error("Unmatched selector: ".concat(selector.slice(endIndex)));
+		return subselects;
+	}
+	exports.parse = parse;
+	function parseSelector(subselects, selector, selectorIndex) {
+		var tokens = [];
+		function getName(offset) {
+			var match = selector.slice(selectorIndex + offset).match(reName);
+			if (!match) throw new Error("Expected name, found ".concat(selector.slice(selectorIndex)));
+			var name = match[0];
+			selectorIndex += offset + name.length;
+			return unescapeCSS(name);
+		}
+		function stripWhitespace(offset) {
+			selectorIndex += offset;
+			while (selectorIndex < selector.length && isWhitespace(selector.charCodeAt(selectorIndex))) selectorIndex++;
+		}
+		function readValueWithParenthesis() {
+			selectorIndex += 1;
+			var start = selectorIndex;
+			var counter = 1;
+			for (; counter > 0 && selectorIndex < selector.length; selectorIndex++) if (selector.charCodeAt(selectorIndex) === 40 && !isEscaped(selectorIndex)) counter++;
+			else if (selector.charCodeAt(selectorIndex) === 41 && !isEscaped(selectorIndex)) counter--;
+			if (counter) throw new Error("Parenthesis not matched");
+			return unescapeCSS(selector.slice(start, selectorIndex - 1));
+		}
+		function isEscaped(pos) {
+			var slashCount = 0;
+			while (selector.charCodeAt(--pos) === 92) slashCount++;
+			return (slashCount & 1) === 1;
+		}
+		function ensureNotTraversal() {
+			if (tokens.length > 0 && isTraversal(tokens[tokens.length - 1])) throw new Error("Did not expect successive traversals.");
+		}
+		function addTraversal(type) {
+			if (tokens.length > 0 && tokens[tokens.length - 1].type === types_1.SelectorType.Descendant) {
+				tokens[tokens.length - 1].type = type;
+				return;
+			}
+			ensureNotTraversal();
+			tokens.push({ type });
+		}
+		function addSpecialAttribute(name, action) {
+			tokens.push({
+				type: types_1.SelectorType.Attribute,
+				name,
+				action,
+				value: getName(1),
+				namespace: null,
+				ignoreCase: "quirks"
+			});
+		}
+		/**
+		* We have finished parsing the current part of the selector.
+		*
+		* Remove descendant tokens at the end if they exist,
+		* and return the last index, so that parsing can be
+		* picked up from here.
+		*/
+		function finalizeSubselector() {
+			if (tokens.length && tokens[tokens.length - 1].type === types_1.SelectorType.Descendant) tokens.pop();
+			if (tokens.length === 0) throw new Error("Empty sub-selector");
+			subselects.push(tokens);
+		}
+		stripWhitespace(0);
+		if (selector.length === selectorIndex) return selectorIndex;
+		loop: while (selectorIndex < selector.length) {
+			var firstChar = selector.charCodeAt(selectorIndex);
+			switch (firstChar) {
+				case 32:
+				case 9:
+				case 10:
+				case 12:
+				case 13:
+					if (tokens.length === 0 || tokens[0].type !== types_1.SelectorType.Descendant) {
+						ensureNotTraversal();
+						tokens.push({ type: types_1.SelectorType.Descendant });
+					}
+					stripWhitespace(1);
+					break;
+				case 62:
+					addTraversal(types_1.SelectorType.Child);
+					stripWhitespace(1);
+					break;
+				case 60:
+					addTraversal(types_1.SelectorType.Parent);
+					stripWhitespace(1);
+					break;
+				case 126:
+					addTraversal(types_1.SelectorType.Sibling);
+					stripWhitespace(1);
+					break;
+				case 43:
+					addTraversal(types_1.SelectorType.Adjacent);
+					stripWhitespace(1);
+					break;
+				case 46:
+					addSpecialAttribute("class", types_1.AttributeAction.Element);
+					break;
+				case 35:
+					addSpecialAttribute("id", types_1.AttributeAction.Equals);
+					break;
+				case 91:
+					stripWhitespace(1);
+					var name_1 = void 0;
+					var namespace = null;
+					if (selector.charCodeAt(selectorIndex) === 124) name_1 = getName(1);
+					else if (selector.startsWith("*|", selectorIndex)) {
+						namespace = "*";
+						name_1 = getName(2);
+					} else {
+						name_1 = getName(0);
+						if (selector.charCodeAt(selectorIndex) === 124 && selector.charCodeAt(selectorIndex + 1) !== 61) {
+							namespace = name_1;
+							name_1 = getName(1);
+						}
+					}
+					stripWhitespace(0);
+					var action = types_1.AttributeAction.Exists;
+					var possibleAction = actionTypes.get(selector.charCodeAt(selectorIndex));
+					if (possibleAction) {
+						action = possibleAction;
+						if (selector.charCodeAt(selectorIndex + 1) !== 61) throw new Error("Expected `=`");
+						stripWhitespace(2);
+					} else if (selector.charCodeAt(selectorIndex) === 61) {
+						action = types_1.AttributeAction.Equals;
+						stripWhitespace(1);
+					}
+					var value = "";
+					var ignoreCase = null;
+					if (action !== "exists") {
+						if (isQuote(selector.charCodeAt(selectorIndex))) {
+							var quote = selector.charCodeAt(selectorIndex);
+							var sectionEnd = selectorIndex + 1;
+							while (sectionEnd < selector.length && (selector.charCodeAt(sectionEnd) !== quote || isEscaped(sectionEnd))) sectionEnd += 1;
+							if (selector.charCodeAt(sectionEnd) !== quote) throw new Error("Attribute value didn't end");
+							value = unescapeCSS(selector.slice(selectorIndex + 1, sectionEnd));
+							selectorIndex = sectionEnd + 1;
+						} else {
+							var valueStart = selectorIndex;
+							while (selectorIndex < selector.length && (!isWhitespace(selector.charCodeAt(selectorIndex)) && selector.charCodeAt(selectorIndex) !== 93 || isEscaped(selectorIndex))) selectorIndex += 1;
+							value = unescapeCSS(selector.slice(valueStart, selectorIndex));
+						}
+						stripWhitespace(0);
+						var forceIgnore = selector.charCodeAt(selectorIndex) | 32;
+						if (forceIgnore === 115) {
+							ignoreCase = false;
+							stripWhitespace(1);
+						} else if (forceIgnore === 105) {
+							ignoreCase = true;
+							stripWhitespace(1);
+						}
+					}
+					if (selector.charCodeAt(selectorIndex) !== 93) throw new Error("Attribute selector didn't terminate");
+					selectorIndex += 1;
+					var attributeSelector = {
+						type: types_1.SelectorType.Attribute,
+						name: name_1,
+						action,
+						value,
+						namespace,
+						ignoreCase
+					};
+					tokens.push(attributeSelector);
+					break;
+				case 58:
+					if (selector.charCodeAt(selectorIndex + 1) === 58) {
+						tokens.push({
+							type: types_1.SelectorType.PseudoElement,
+							name: getName(2).toLowerCase(),
+							data: selector.charCodeAt(selectorIndex) === 40 ? readValueWithParenthesis() : null
+						});
+						continue;
+					}
+					var name_2 = getName(1).toLowerCase();
+					var data = null;
+					if (selector.charCodeAt(selectorIndex) === 40) {
+						if (unpackPseudos.has(name_2)) {
+							if (isQuote(selector.charCodeAt(selectorIndex + 1))) throw new Error("Pseudo-selector ".concat(name_2, " cannot be quoted"));
+							data = [];
+							selectorIndex = parseSelector(data, selector, selectorIndex + 1);
+							if (selector.charCodeAt(selectorIndex) !== 41) throw new Error("Missing closing parenthesis in :".concat(name_2, " (").concat(selector, ")"));
+							selectorIndex += 1;
+						} else {
+							data = readValueWithParenthesis();
+							if (stripQuotesFromPseudos.has(name_2)) {
+								var quot = data.charCodeAt(0);
+								if (quot === data.charCodeAt(data.length - 1) && isQuote(quot)) data = data.slice(1, -1);
+							}
+							data = unescapeCSS(data);
+						}
+					}
+					tokens.push({
+						type: types_1.SelectorType.Pseudo,
+						name: name_2,
+						data
+					});
+					break;
+				case 44:
+					finalizeSubselector();
+					tokens = [];
+					stripWhitespace(1);
+					break;
+				default:
+					if (selector.startsWith("/*", selectorIndex)) {
+						var endIndex = selector.indexOf("*/", selectorIndex + 2);
+						if (endIndex < 0) throw new Error("Comment was not terminated");
+						selectorIndex = endIndex + 2;
+						if (tokens.length === 0) stripWhitespace(0);
+						break;
+					}
+					var namespace = null;
+					var name_3 = void 0;
+					if (firstChar === 42) {
+						selectorIndex += 1;
+						name_3 = "*";
+					} else if (firstChar === 124) {
+						name_3 = "";
+						if (selector.charCodeAt(selectorIndex + 1) === 124) {
+							addTraversal(types_1.SelectorType.ColumnCombinator);
+							stripWhitespace(2);
+							break;
+						}
+					} else if (reName.test(selector.slice(selectorIndex))) name_3 = getName(0);
+					else break loop;
+					if (selector.charCodeAt(selectorIndex) === 124 && selector.charCodeAt(selectorIndex + 1) !== 124) {
+						namespace = name_3;
+						if (selector.charCodeAt(selectorIndex + 1) === 42) {
+							name_3 = "*";
+							selectorIndex += 2;
+						} else name_3 = getName(1);
+					}
+					tokens.push(name_3 === "*" ? {
+						type: types_1.SelectorType.Universal,
+						namespace
+					} : {
+						type: types_1.SelectorType.Tag,
+						name: name_3,
+						namespace
+					});
+			}
+		}
+		finalizeSubselector();
+		return selectorIndex;
+	}
+}));
+//#endregion
+//#region node_modules/css-what/lib/commonjs/stringify.js
+var require_stringify = /* @__PURE__ */ __commonJSMin(((exports) => {
+	var __spreadArray = exports && exports.__spreadArray || function(to, from, pack) {
+		if (pack || arguments.length === 2) {
+			for (var i = 0, l = from.length, ar; i < l; i++) if (ar || !(i in from)) {
+				if (!ar) ar = Array.prototype.slice.call(from, 0, i);
+				ar[i] = from[i];
+			}
+		}
+		return to.concat(ar || Array.prototype.slice.call(from));
+	};
+	Object.defineProperty(exports, "__esModule", { value: true });
+	exports.stringify = void 0;
+	var types_1 = require_types();
+	var attribValChars = ["\\", "\""];
+	var pseudoValChars = __spreadArray(__spreadArray([], attribValChars, true), ["(", ")"], false);
+	var charsToEscapeInAttributeValue = new Set(attribValChars.map(function(c) {
+		return c.charCodeAt(0);
+	}));
+	var charsToEscapeInPseudoValue = new Set(pseudoValChars.map(function(c) {
+		return c.charCodeAt(0);
+	}));
+	var charsToEscapeInName = new Set(__spreadArray(__spreadArray([], pseudoValChars, true), [
+		"~",
+		"^",
+		"$",
+		"*",
+		"+",
+		"!",
+		"|",
+		":",
+		"[",
+		"]",
+		" ",
+		"."
+	], false).map(function(c) {
+		return c.charCodeAt(0);
+	}));
+	/**
+	* Turns `selector` back into a string.
+	*
+	* @param selector Selector to stringify.
+	*/
+	function stringify(selector) {
+		return selector.map(function(token) {
+			return token.map(stringifyToken).join("");
+		}).join(", ");
+	}
+	exports.stringify = stringify;
+	function stringifyToken(token, index, arr) {
+		switch (token.type) {
+			case types_1.SelectorType.Child: return index === 0 ? "> " : " > ";
+			case types_1.SelectorType.Parent: return index === 0 ? "< " : " < ";
+			case types_1.SelectorType.Sibling: return index === 0 ? "~ " : " ~ ";
+			case types_1.SelectorType.Adjacent: return index === 0 ? "+ " : " + ";
+			case types_1.SelectorType.Descendant: return " ";
+			case types_1.SelectorType.ColumnCombinator: return index === 0 ? "|| " : " || ";
+			case types_1.SelectorType.Universal: return token.namespace === "*" && index + 1 < arr.length && "name" in arr[index + 1] ? "" : "".concat(getNamespace(token.namespace), "*");
+			case types_1.SelectorType.Tag: return getNamespacedName(token);
+			case types_1.SelectorType.PseudoElement: return "::".concat(escapeName(token.name, charsToEscapeInName)).concat(token.data === null ? "" : "(".concat(escapeName(token.data, charsToEscapeInPseudoValue), ")"));
+			case types_1.SelectorType.Pseudo: return ":".concat(escapeName(token.name, charsToEscapeInName)).concat(token.data === null ? "" : "(".concat(typeof token.data === "string" ? escapeName(token.data, charsToEscapeInPseudoValue) : stringify(token.data), ")"));
+			case types_1.SelectorType.Attribute:
+				if (token.name === "id" && token.action === types_1.AttributeAction.Equals && token.ignoreCase === "quirks" && !token.namespace) return "#".concat(escapeName(token.value, charsToEscapeInName));
+				if (token.name === "class" && token.action === types_1.AttributeAction.Element && token.ignoreCase === "quirks" && !token.namespace) return ".".concat(escapeName(token.value, charsToEscapeInName));
+				var name_1 = getNamespacedName(token);
+				if (token.action === types_1.AttributeAction.Exists) return "[".concat(name_1, "]");
+				return "[".concat(name_1).concat(getActionValue(token.action), "=\"").concat(escapeName(token.value, charsToEscapeInAttributeValue), "\"").concat(token.ignoreCase === null ? "" : token.ignoreCase ? " i" : " s", "]");
+		}
+	}
+	function getActionValue(action) {
+		switch (action) {
+			case types_1.AttributeAction.Equals: return "";
+			case types_1.AttributeAction.Element: return "~";
+			case types_1.AttributeAction.Start: return "^";
+			case types_1.AttributeAction.End: return "$";
+			case types_1.AttributeAction.Any: return "*";
+			case types_1.AttributeAction.Not: return "!";
+			case types_1.AttributeAction.Hyphen: return "|";
+			case types_1.AttributeAction.Exists: throw new Error("Shouldn't be here");
+		}
+	}
+	function getNamespacedName(token) {
+		return "".concat(getNamespace(token.namespace)).concat(escapeName(token.name, charsToEscapeInName));
+	}
+	function getNamespace(namespace) {
+		return namespace !== null ? "".concat(namespace === "*" ? "*" : escapeName(namespace, charsToEscapeInName), "|") : "";
+	}
+	function escapeName(str, charsToEscape) {
+		var lastIdx = 0;
+		var ret = "";
+		for (var i = 0; i < str.length; i++) if (charsToEscape.has(str.charCodeAt(i))) {
+			ret += "".concat(str.slice(lastIdx, i), "\\").concat(str.charAt(i));
+			lastIdx = i + 1;
+		}
+		return ret.length > 0 ? ret + str.slice(lastIdx) : str;
+	}
+}));
+//#endregion
+//#region node_modules/css-what/lib/commonjs/index.js
+var require_commonjs = /* @__PURE__ */ __commonJSMin(((exports) => {
+	var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+		if (k2 === void 0) k2 = k;
+		var desc = Object.getOwnPropertyDescriptor(m, k);
+		if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) desc = {
+			enumerable: true,
+			get: function() {
+				return m[k];
+			}
+		};
+		Object.defineProperty(o, k2, desc);
+	}) : (function(o, m, k, k2) {
+		if (k2 === void 0) k2 = k;
+		o[k2] = m[k];
+	}));
+	var __exportStar = exports && exports.__exportStar || function(m, exports$1) {
+		for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports$1, p)) __createBinding(exports$1, m, p);
+	};
+	Object.defineProperty(exports, "__esModule", { value: true });
+	exports.stringify = exports.parse = exports.isTraversal = void 0;
+	__exportStar(require_types(), exports);
+	var parse_1 = require_parse();
+	Object.defineProperty(exports, "isTraversal", {
+		enumerable: true,
+		get: function() {
+			return parse_1.isTraversal;
+		}
+	});
+	Object.defineProperty(exports, "parse", {
+		enumerable: true,
+		get: function() {
+			return parse_1.parse;
+		}
+	});
+	var stringify_1 = require_stringify();
+	Object.defineProperty(exports, "stringify", {
+		enumerable: true,
+		get: function() {
+			return stringify_1.stringify;
+		}
+	});
+}));
+//#endregion
+//#region node_modules/css-select/lib/esm/sort.js
+var import_boolbase = /* @__PURE__ */ __toESM(require_boolbase(), 1);
+var import_commonjs = require_commonjs();
+const procedure = /* @__PURE__ */ new Map([
+	[import_commonjs.SelectorType.Universal, 50],
+	[import_commonjs.SelectorType.Tag, 30],
+	[import_commonjs.SelectorType.Attribute, 1],
+	[import_commonjs.SelectorType.Pseudo, 0]
+]);
+function isTraversal(token) {
+	return !procedure.has(token.type);
+}
+const attributes = /* @__PURE__ */ new Map([
+	[import_commonjs.AttributeAction.Exists, 10],
+	[import_commonjs.AttributeAction.Equals, 8],
+	[import_commonjs.AttributeAction.Not, 7],
+	[import_commonjs.AttributeAction.Start, 6],
+	[import_commonjs.AttributeAction.End, 6],
+	[import_commonjs.AttributeAction.Any, 5]
+]);
+/**
+* Sort the parts of the passed selector,
+* as there is potential for optimization
+* (some types of selectors are faster than others)
+*
+* @param arr Selector to sort
+*/
+function sortByProcedure(arr) {
+	const procs = arr.map(getProcedure);
+	for (let i = 1; i < arr.length; i++) {
+		const procNew = procs[i];
+		if (procNew < 0) continue;
+		for (let j = i - 1; j >= 0 && procNew < procs[j]; j--) {
+			const token = arr[j + 1];
+			arr[j + 1] = arr[j];
+			arr[j] = token;
+			procs[j + 1] = procs[j];
+			procs[j] = procNew;
+		}
+	}
+}
+function getProcedure(token) {
+	var _a, _b;
+	let proc = (_a = procedure.get(token.type)) !== null && _a !== void 0 ? _a : -1;
+	if (token.type === import_commonjs.SelectorType.Attribute) {
+		proc = (_b = attributes.get(token.action)) !== null && _b !== void 0 ? _b : 4;
+		if (token.action === import_commonjs.AttributeAction.Equals && token.name === "id") proc = 9;
+		if (token.ignoreCase) proc >>= 1;
+	} else if (token.type === import_commonjs.SelectorType.Pseudo) {
+		if (!token.data) proc = 3;
+		else if (token.name === "has" || token.name === "contains") proc = 0;
+		else if (Array.isArray(token.data)) {
+			proc = Math.min(...token.data.map((d) => Math.min(...d.map(getProcedure))));
+			if (proc < 0) proc = 0;
+		} else proc = 2;
+	}
+	return proc;
+}
+//#endregion
+//#region node_modules/css-select/lib/esm/attributes.js
+/**
+* All reserved characters in a regex, used for escaping.
+*
+* Taken from XRegExp, (c) 2007-2020 Steven Levithan under the MIT license
+* https://github.com/slevithan/xregexp/blob/95eeebeb8fac8754d54eafe2b4743661ac1cf028/src/xregexp.js#L794
+*/
+const reChars = /[-[\]{}()*+?.,\\^$|#\s]/g;
+function escapeRegex(value) {
+	return value.replace(reChars, "\\$&");
+}
+/**
+* Attributes that are case-insensitive in HTML.
+*
+* @private
+* @see https://html.spec.whatwg.org/multipage/semantics-other.html#case-sensitivity-of-selectors
+*/
+const caseInsensitiveAttributes = /* @__PURE__ */ new Set([
+	"accept",
+	"accept-charset",
+	"align",
+	"alink",
+	"axis",
+	"bgcolor",
+	"charset",
+	"checked",
+	"clear",
+	"codetype",
+	"color",
+	"compact",
+	"declare",
+	"defer",
+	"dir",
+	"direction",
+	"disabled",
+	"enctype",
+	"face",
+	"frame",
+	"hreflang",
+	"http-equiv",
+	"lang",
+	"language",
+	"link",
+	"media",
+	"method",
+	"multiple",
+	"nohref",
+	"noresize",
+	"noshade",
+	"nowrap",
+	"readonly",
+	"rel",
+	"rev",
+	"rules",
+	"scope",
+	"scrolling",
+	"selected",
+	"shape",
+	"target",
+	"text",
+	"type",
+	"valign",
+	"valuetype",
+	"vlink"
+]);
+function shouldIgnoreCase(selector, options) {
+	return typeof selector.ignoreCase === "boolean" ? selector.ignoreCase : selector.ignoreCase === "quirks" ? !!options.quirksMode : !options.xmlMode && caseInsensitiveAttributes.has(selector.name);
+}
+/**
+* Attribute selectors
+*/
+const attributeRules = {
+	equals(next, data, options) {
+		const { adapter } = options;
+		const { name } = data;
+		let { value } = data;
+		if (shouldIgnoreCase(data, options)) {
+			value = value.toLowerCase();
+			return (elem) => {
+				const attr = adapter.getAttributeValue(elem, name);
+				return attr != null && attr.length === value.length && attr.toLowerCase() === value && next(elem);
+			};
+		}
+		return (elem) => adapter.getAttributeValue(elem, name) === value && next(elem);
+	},
+	hyphen(next, data, options) {
+		const { adapter } = options;
+		const { name } = data;
+		let { value } = data;
+		const len = value.length;
+		if (shouldIgnoreCase(data, options)) {
+			value = value.toLowerCase();
+			return function hyphenIC(elem) {
+				const attr = adapter.getAttributeValue(elem, name);
+				return attr != null && (attr.length === len || attr.charAt(len) === "-") && attr.substr(0, len).toLowerCase() === value && next(elem);
+			};
+		}
+		return function hyphen(elem) {
+			const attr = adapter.getAttributeValue(elem, name);
+			return attr != null && (attr.length === len || attr.charAt(len) === "-") && attr.substr(0, len) === value && next(elem);
+		};
+	},
+	element(next, data, options) {
+		const { adapter } = options;
+		const { name, value } = data;
+		if (/\s/.test(value)) return import_boolbase.default.falseFunc;
+		const regex = new RegExp(`(?:^|\\s)${escapeRegex(value)}(?:$|\\s)`, shouldIgnoreCase(data, options) ? "i" : "");
+		return function element(elem) {
+			const attr = adapter.getAttributeValue(elem, name);
+			return attr != null && attr.length >= value.length && regex.test(attr) && next(elem);
+		};
+	},
+	exists(next, { name }, { adapter }) {
+		return (elem) => adapter.hasAttrib(elem, name) && next(elem);
+	},
+	start(next, data, options) {
+		const { adapter } = options;
+		const { name } = data;
+		let { value } = data;
+		const len = value.length;
+		if (len === 0) return import_boolbase.default.falseFunc;
+		if (shouldIgnoreCase(data, options)) {
+			value = value.toLowerCase();
+			return (elem) => {
+				const attr = adapter.getAttributeValue(elem, name);
+				return attr != null && attr.length >= len && attr.substr(0, len).toLowerCase() === value && next(elem);
+			};
+		}
+		return (elem) => {
+			var _a;
+			return !!((_a = adapter.getAttributeValue(elem, name)) === null || _a === void 0 ? void 0 : _a.startsWith(value)) && next(elem);
+		};
+	},
+	end(next, data, options) {
+		const { adapter } = options;
+		const { name } = data;
+		let { value } = data;
+		const len = -value.length;
+		if (len === 0) return import_boolbase.default.falseFunc;
+		if (shouldIgnoreCase(data, options)) {
+			value = value.toLowerCase();
+			return (elem) => {
+				var _a;
+				return ((_a = adapter.getAttributeValue(elem, name)) === null || _a === void 0 ? void 0 : _a.substr(len).toLowerCase()) === value && next(elem);
+			};
+		}
+		return (elem) => {
+			var _a;
+			return !!((_a = adapter.getAttributeValue(elem, name)) === null || _a === void 0 ? void 0 : _a.endsWith(value)) && next(elem);
+		};
+	},
+	any(next, data, options) {
+		const { adapter } = options;
+		const { name, value } = data;
+		if (value === "") return import_boolbase.default.falseFunc;
+		if (shouldIgnoreCase(data, options)) {
+			const regex = new RegExp(escapeRegex(value), "i");
+			return function anyIC(elem) {
+				const attr = adapter.getAttributeValue(elem, name);
+				return attr != null && attr.length >= value.length && regex.test(attr) && next(elem);
+			};
+		}
+		return (elem) => {
+			var _a;
+			return !!((_a = adapter.getAttributeValue(elem, name)) === null || _a === void 0 ? void 0 : _a.includes(value)) && next(elem);
+		};
+	},
+	not(next, data, options) {
+		const { adapter } = options;
+		const { name } = data;
+		let { value } = data;
+		if (value === "") return (elem) => !!adapter.getAttributeValue(elem, name) && next(elem);
+		else if (shouldIgnoreCase(data, options)) {
+			value = value.toLowerCase();
+			return (elem) => {
+				const attr = adapter.getAttributeValue(elem, name);
+				return (attr == null || attr.length !== value.length || attr.toLowerCase() !== value) && next(elem);
+			};
+		}
+		return (elem) => adapter.getAttributeValue(elem, name) !== value && next(elem);
+	}
+};
+//#endregion
+//#region node_modules/nth-check/lib/esm/parse.js
+const whitespace = /* @__PURE__ */ new Set([
+	9,
+	10,
+	12,
+	13,
+	32
+]);
+const ZERO = "0".charCodeAt(0);
+const NINE = "9".charCodeAt(0);
+/**
+* Parses an expression.
+*
+* @throws An `Error` if parsing fails.
+* @returns An array containing the integer step size and the integer offset of the nth rule.
+* @example nthCheck.parse("2n+3"); // returns [2, 3]
+*/
+function parse$4(formula) {
+	formula = formula.trim().toLowerCase();
+	if (formula === "even") return [2, 0];
+	else if (formula === "odd") return [2, 1];
+	let idx = 0;
+	let a = 0;
+	let sign = readSign();
+	let number = readNumber();
+	if (idx < formula.length && formula.charAt(idx) === "n") {
+		idx++;
+		a = sign * (number !== null && number !== void 0 ? number : 1);
+		skipWhitespace();
+		if (idx < formula.length) {
+			sign = readSign();
+			skipWhitespace();
+			number = readNumber();
+		} else sign = number = 0;
+	}
+	if (number === null || idx < formula.length) throw new Error(`n-th rule couldn't be parsed ('${formula}')`);
+	return [a, sign * number];
+	function readSign() {
+		if (formula.charAt(idx) === "-") {
+			idx++;
+			return -1;
+		}
+		if (formula.charAt(idx) === "+") idx++;
+		return 1;
+	}
+	function readNumber() {
+		const start = idx;
+		let value = 0;
+		while (idx < formula.length && formula.charCodeAt(idx) >= ZERO && formula.charCodeAt(idx) <= NINE) {
+			value = value * 10 + (formula.charCodeAt(idx) - ZERO);
+			idx++;
+		}
+		return idx === start ? null : value;
+	}
+	function skipWhitespace() {
+		while (idx < formula.length && whitespace.has(formula.charCodeAt(idx))) idx++;
+	}
+}
+//#endregion
+//#region node_modules/nth-check/lib/esm/compile.js
+/**
+* Returns a function that checks if an elements index matches the given rule
+* highly optimized to return the fastest solution.
+*
+* @param parsed A tuple [a, b], as returned by `parse`.
+* @returns A highly optimized function that returns whether an index matches the nth-check.
+* @example
+*
+* ```js
+* const check = nthCheck.compile([2, 3]);
+*
+* check(0); // `false`
+* check(1); // `false`
+* check(2); // `true`
+* check(3); // `false`
+* check(4); // `true`
+* check(5); // `false`
+* check(6); // `true`
+* ```
+*/
+function compile$2(parsed) {
+	const a = parsed[0];
+	const b = parsed[1] - 1;
+	if (b < 0 && a <= 0) return import_boolbase.default.falseFunc;
+	if (a === -1) return (index) => index <= b;
+	if (a === 0) return (index) => index === b;
+	if (a === 1) return b < 0 ? import_boolbase.default.trueFunc : (index) => index >= b;
+	const absA = Math.abs(a);
+	const bMod = (b % absA + absA) % absA;
+	return a > 1 ? (index) => index >= b && index % absA === bMod : (index) => index <= b && index % absA === bMod;
+}
+//#endregion
+//#region node_modules/nth-check/lib/esm/index.js
+/**
+* Parses and compiles a formula to a highly optimized function.
+* Combination of {@link parse} and {@link compile}.
+*
+* If the formula doesn't match any elements,
+* it returns [`boolbase`](https://github.com/fb55/boolbase)'s `falseFunc`.
+* Otherwise, a function accepting an _index_ is returned, which returns
+* whether or not the passed _index_ matches the formula.
+*
+* Note: The nth-rule starts counting at `1`, the returned function at `0`.
+*
+* @param formula The formula to compile.
+* @example
+* const check = nthCheck("2n+3");
+*
+* check(0); // `false`
+* check(1); // `false`
+* check(2); // `true`
+* check(3); // `false`
+* check(4); // `true`
+* check(5); // `false`
+* check(6); // `true`
+*/
+function nthCheck(formula) {
+	return compile$2(parse$4(formula));
+}
+//#endregion
+//#region node_modules/css-select/lib/esm/pseudo-selectors/filters.js
+function getChildFunc(next, adapter) {
+	return (elem) => {
+		const parent = adapter.getParent(elem);
+		return parent != null && adapter.isTag(parent) && next(elem);
+	};
+}
+const filters = {
+	contains(next, text, { adapter }) {
+		return function contains(elem) {
+			return next(elem) && adapter.getText(elem).includes(text);
+		};
+	},
+	icontains(next, text, { adapter }) {
+		const itext = text.toLowerCase();
+		return function icontains(elem) {
+			return next(elem) && adapter.getText(elem).toLowerCase().includes(itext);
+		};
+	},
+	"nth-child"(next, rule, { adapter, equals }) {
+		const func = nthCheck(rule);
+		if (func === import_boolbase.default.falseFunc) return import_boolbase.default.falseFunc;
+		if (func === import_boolbase.default.trueFunc) return getChildFunc(next, adapter);
+		return function nthChild(elem) {
+			const siblings = adapter.getSiblings(elem);
+			let pos = 0;
+			for (let i = 0; i < siblings.length; i++) {
+				if (equals(elem, siblings[i])) break;
+				if (adapter.isTag(siblings[i])) pos++;
+			}
+			return func(pos) && next(elem);
+		};
+	},
+	"nth-last-child"(next, rule, { adapter, equals }) {
+		const func = nthCheck(rule);
+		if (func === import_boolbase.default.falseFunc) return import_boolbase.default.falseFunc;
+		if (func === import_boolbase.default.trueFunc) return getChildFunc(next, adapter);
+		return function nthLastChild(elem) {
+			const siblings = adapter.getSiblings(elem);
+			let pos = 0;
+			for (let i = siblings.length - 1; i >= 0; i--) {
+				if (equals(elem, siblings[i])) break;
+				if (adapter.isTag(siblings[i])) pos++;
+			}
+			return func(pos) && next(elem);
+		};
+	},
+	"nth-of-type"(next, rule, { adapter, equals }) {
+		const func = nthCheck(rule);
+		if (func === import_boolbase.default.falseFunc) return import_boolbase.default.falseFunc;
+		if (func === import_boolbase.default.trueFunc) return getChildFunc(next, adapter);
+		return function nthOfType(elem) {
+			const siblings = adapter.getSiblings(elem);
+			let pos = 0;
+			for (let i = 0; i < siblings.length; i++) {
+				const currentSibling = siblings[i];
+				if (equals(elem, currentSibling)) break;
+				if (adapter.isTag(currentSibling) && adapter.getName(currentSibling) === adapter.getName(elem)) pos++;
+			}
+			return func(pos) && next(elem);
+		};
+	},
+	"nth-last-of-type"(next, rule, { adapter, equals }) {
+		const func = nthCheck(rule);
+		if (func === import_boolbase.default.falseFunc) return import_boolbase.default.falseFunc;
+		if (func === import_boolbase.default.trueFunc) return getChildFunc(next, adapter);
+		return function nthLastOfType(elem) {
+			const siblings = adapter.getSiblings(elem);
+			let pos = 0;
+			for (let i = siblings.length - 1; i >= 0; i--) {
+				const currentSibling = siblings[i];
+				if (equals(elem, currentSibling)) break;
+				if (adapter.isTag(currentSibling) && adapter.getName(currentSibling) === adapter.getName(elem)) pos++;
+			}
+			return func(pos) && next(elem);
+		};
+	},
+	root(next, _rule, { adapter }) {
+		return (elem) => {
+			const parent = adapter.getParent(elem);
+			return (parent == null || !adapter.isTag(parent)) && next(elem);
+		};
+	},
+	scope(next, rule, options, context) {
+		const { equals } = options;
+		if (!context || context.length === 0) return filters["root"](next, rule, options);
+		if (context.length === 1) return (elem) => equals(context[0], elem) && next(elem);
+		return (elem) => context.includes(elem) && next(elem);
+	},
+	hover: dynamicStatePseudo("isHovered"),
+	visited: dynamicStatePseudo("isVisited"),
+	active: dynamicStatePseudo("isActive")
+};
+/**
+* Dynamic state pseudos. These depend on optional Adapter methods.
+*
+* @param name The name of the adapter method to call.
+* @returns Pseudo for the `filters` object.
+*/
+function dynamicStatePseudo(name) {
+	return function dynamicPseudo(next, _rule, { adapter }) {
+		const func = adapter[name];
+		if (typeof func !== "function") return import_boolbase.default.falseFunc;
+		return function active(elem) {
+			return func(elem) && next(elem);
+		};
+	};
+}
+//#endregion
+//#region node_modules/css-select/lib/esm/pseudo-selectors/pseudos.js
+const pseudos = {
+	empty(elem, { adapter }) {
+		return !adapter.getChildren(elem).some((elem) => adapter.isTag(elem) || adapter.getText(elem) !== "");
+	},
+	"first-child"(elem, { adapter, equals }) {
+		if (adapter.prevElementSibling) return adapter.prevElementSibling(elem) == null;
+		const firstChild = adapter.getSiblings(elem).find((elem) => adapter.isTag(elem));
+		return firstChild != null && equals(elem, firstChild);
+	},
+	"last-child"(elem, { adapter, equals }) {
+		const siblings = adapter.getSiblings(elem);
+		for (let i = siblings.length - 1; i >= 0; i--) {
+			if (equals(elem, siblings[i])) return true;
+			if (adapter.isTag(siblings[i])) break;
+		}
+		return false;
+	},
+	"first-of-type"(elem, { adapter, equals }) {
+		const siblings = adapter.getSiblings(elem);
+		const elemName = adapter.getName(elem);
+		for (let i = 0; i < siblings.length; i++) {
+			const currentSibling = siblings[i];
+			if (equals(elem, currentSibling)) return true;
+			if (adapter.isTag(currentSibling) && adapter.getName(currentSibling) === elemName) break;
+		}
+		return false;
+	},
+	"last-of-type"(elem, { adapter, equals }) {
+		const siblings = adapter.getSiblings(elem);
+		const elemName = adapter.getName(elem);
+		for (let i = siblings.length - 1; i >= 0; i--) {
+			const currentSibling = siblings[i];
+			if (equals(elem, currentSibling)) return true;
+			if (adapter.isTag(currentSibling) && adapter.getName(currentSibling) === elemName) break;
+		}
+		return false;
+	},
+	"only-of-type"(elem, { adapter, equals }) {
+		const elemName = adapter.getName(elem);
+		return adapter.getSiblings(elem).every((sibling) => equals(elem, sibling) || !adapter.isTag(sibling) || adapter.getName(sibling) !== elemName);
+	},
+	"only-child"(elem, { adapter, equals }) {
+		return adapter.getSiblings(elem).every((sibling) => equals(elem, sibling) || !adapter.isTag(sibling));
+	}
+};
+function verifyPseudoArgs(func, name, subselect, argIndex) {
+	if (subselect === null) {
+		if (func.length > argIndex) throw new Error(`Pseudo-class :${name} requires an argument`);
+	} else if (func.length === argIndex) throw new Error(`Pseudo-class :${name} doesn't have any arguments`);
+}
+//#endregion
+//#region node_modules/css-select/lib/esm/pseudo-selectors/aliases.js
+/**
+* Aliases are pseudos that are expressed as selectors.
+*/
+const dist_aliases = {
+	"any-link": ":is(a, area, link)[href]",
+	link: ":any-link:not(:visited)",
+	disabled: `:is(
+        :is(button, input, select, textarea, optgroup, option)[disabled],
+        optgroup[disabled] > option,
+        fieldset[disabled]:not(fieldset[disabled] legend:first-of-type *)
+    )`,
+	enabled: ":not(:disabled)",
+	checked: ":is(:is(input[type=radio], input[type=checkbox])[checked], option:selected)",
+	required: ":is(input, select, textarea)[required]",
+	optional: ":is(input, select, textarea):not([required])",
+	selected: "option:is([selected], select:not([multiple]):not(:has(> option[selected])) > :first-of-type)",
+	checkbox: "[type=checkbox]",
+	file: "[type=file]",
+	password: "[type=password]",
+	radio: "[type=radio]",
+	reset: "[type=reset]",
+	image: "[type=image]",
+	submit: "[type=submit]",
+	parent: ":not(:empty)",
+	header: ":is(h1, h2, h3, h4, h5, h6)",
+	button: ":is(button, input[type=button])",
+	input: ":is(input, textarea, select, button)",
+	text: "input:is(:not([type!='']), [type=text])"
+};
+//#endregion
+//#region node_modules/css-select/lib/esm/pseudo-selectors/subselects.js
+/** Used as a placeholder for :has. Will be replaced with the actual element. */
+const PLACEHOLDER_ELEMENT = {};
+function ensureIsTag(next, adapter) {
+	if (next === import_boolbase.default.falseFunc) return import_boolbase.default.falseFunc;
+	return (elem) => adapter.isTag(elem) && next(elem);
+}
+function getNextSiblings(elem, adapter) {
+	const siblings = adapter.getSiblings(elem);
+	if (siblings.length <= 1) return [];
+	const elemIndex = siblings.indexOf(elem);
+	if (elemIndex < 0 || elemIndex === siblings.length - 1) return [];
+	return siblings.slice(elemIndex + 1).filter(adapter.isTag);
+}
+function copyOptions(options) {
+	return {
+		xmlMode: !!options.xmlMode,
+		lowerCaseAttributeNames: !!options.lowerCaseAttributeNames,
+		lowerCaseTags: !!options.lowerCaseTags,
+		quirksMode: !!options.quirksMode,
+		cacheResults: !!options.cacheResults,
+		pseudos: options.pseudos,
+		adapter: options.adapter,
+		equals: options.equals
+	};
+}
+const is$1 = (next, token, options, context, compileToken) => {
+	const func = compileToken(token, copyOptions(options), context);
+	return func === import_boolbase.default.trueFunc ? next : func === import_boolbase.default.falseFunc ? import_boolbase.default.falseFunc : (elem) => func(elem) && next(elem);
+};
+const subselects = {
+	is: is$1,
+	/**
+	* `:matches` and `:where` are aliases for `:is`.
+	*/
+	matches: is$1,
+	where: is$1,
+	not(next, token, options, context, compileToken) {
+		const func = compileToken(token, copyOptions(options), context);
+		return func === import_boolbase.default.falseFunc ? next : func === import_boolbase.default.trueFunc ? import_boolbase.default.falseFunc : (elem) => !func(elem) && next(elem);
+	},
+	has(next, subselect, options, _context, compileToken) {
+		const { adapter } = options;
+		const opts = copyOptions(options);
+		opts.relativeSelector = true;
+		const context = subselect.some((s) => s.some(isTraversal)) ? [PLACEHOLDER_ELEMENT] : void 0;
+		const compiled = compileToken(subselect, opts, context);
+		if (compiled === import_boolbase.default.falseFunc) return import_boolbase.default.falseFunc;
+		const hasElement = ensureIsTag(compiled, adapter);
+		if (context && compiled !== import_boolbase.default.trueFunc) {
+			const { shouldTestNextSiblings = false } = compiled;
+			return (elem) => {
+				if (!next(elem)) return false;
+				context[0] = elem;
+				const childs = adapter.getChildren(elem);
+				const nextElements = shouldTestNextSiblings ? [...childs, ...getNextSiblings(elem, adapter)] : childs;
+				return adapter.existsOne(hasElement, nextElements);
+			};
+		}
+		return (elem) => next(elem) && adapter.existsOne(hasElement, adapter.getChildren(elem));
+	}
+};
+//#endregion
+//#region node_modules/css-select/lib/esm/pseudo-selectors/index.js
+function compilePseudoSelector(next, selector, options, context, compileToken) {
+	var _a;
+	const { name, data } = selector;
+	if (Array.isArray(data)) {
+		if (!(name in subselects)) throw new Error(`Unknown pseudo-class :${name}(${data})`);
+		return subselects[name](next, data, options, context, compileToken);
+	}
+	const userPseudo = (_a = options.pseudos) === null || _a === void 0 ? void 0 : _a[name];
+	const stringPseudo = typeof userPseudo === "string" ? userPseudo : dist_aliases[name];
+	if (typeof stringPseudo === "string") {
+		if (data != null) throw new Error(`Pseudo ${name} doesn't have any arguments`);
+		const alias = (0, import_commonjs.parse)(stringPseudo);
+		return subselects["is"](next, alias, options, context, compileToken);
+	}
+	if (typeof userPseudo === "function") {
+		verifyPseudoArgs(userPseudo, name, data, 1);
+		return (elem) => userPseudo(elem, data) && next(elem);
+	}
+	if (name in filters) return filters[name](next, data, options, context);
+	if (name in pseudos) {
+		const pseudo = pseudos[name];
+		verifyPseudoArgs(pseudo, name, data, 2);
+		return (elem) => pseudo(elem, options, data) && next(elem);
+	}
+	throw new Error(`Unknown pseudo-class :${name}`);
+}
+//#endregion
+//#region node_modules/css-select/lib/esm/general.js
+function getElementParent(node, adapter) {
+	const parent = adapter.getParent(node);
+	if (parent && adapter.isTag(parent)) return parent;
+	return null;
+}
+function compileGeneralSelector(next, selector, options, context, compileToken) {
+	const { adapter, equals } = options;
+	switch (selector.type) {
+		case import_commonjs.SelectorType.PseudoElement: throw new Error("Pseudo-elements are not supported by css-select");
+		case import_commonjs.SelectorType.ColumnCombinator: throw new Error("Column combinators are not yet supported by css-select");
+		case import_commonjs.SelectorType.Attribute:
+			if (selector.namespace != null) throw new Error("Namespaced attributes are not yet supported by css-select");
+			if (!options.xmlMode || options.lowerCaseAttributeNames) selector.name = selector.name.toLowerCase();
+			return attributeRules[selector.action](next, selector, options);
+		case import_commonjs.SelectorType.Pseudo: return compilePseudoSelector(next, selector, options, context, compileToken);
+		case import_commonjs.SelectorType.Tag: {
+			if (selector.namespace != null) throw new Error("Namespaced tag names are not yet supported by css-select");
+			let { name } = selector;
+			if (!options.xmlMode || options.lowerCaseTags) name = name.toLowerCase();
+			return function tag(elem) {
+				return adapter.getName(elem) === name && next(elem);
+			};
+		}
+		case import_commonjs.SelectorType.Descendant: {
+			if (options.cacheResults === false || typeof WeakSet === "undefined") return function descendant(elem) {
+				let current = elem;
+				while (current = getElementParent(current, adapter)) if (next(current)) return true;
+				return false;
+			};
+			const isFalseCache = /* @__PURE__ */ new WeakSet();
+			return function cachedDescendant(elem) {
+				let current = elem;
+				while (current = getElementParent(current, adapter)) if (!isFalseCache.has(current)) {
+					if (adapter.isTag(current) && next(current)) return true;
+					isFalseCache.add(current);
+				}
+				return false;
+			};
+		}
+		case "_flexibleDescendant": return function flexibleDescendant(elem) {
+			let current = elem;
+			do
+				if (next(current)) return true;
+			while (current = getElementParent(current, adapter));
+			return false;
+		};
+		case import_commonjs.SelectorType.Parent: return function parent(elem) {
+			return adapter.getChildren(elem).some((elem) => adapter.isTag(elem) && next(elem));
+		};
+		case import_commonjs.SelectorType.Child: return function child(elem) {
+			const parent = adapter.getParent(elem);
+			return parent != null && adapter.isTag(parent) && next(parent);
+		};
+		case import_commonjs.SelectorType.Sibling: return function sibling(elem) {
+			const siblings = adapter.getSiblings(elem);
+			for (let i = 0; i < siblings.length; i++) {
+				const currentSibling = siblings[i];
+				if (equals(elem, currentSibling)) break;
+				if (adapter.isTag(currentSibling) && next(currentSibling)) return true;
+			}
+			return false;
+		};
+		case import_commonjs.SelectorType.Adjacent:
+			if (adapter.prevElementSibling) return function adjacent(elem) {
+				const previous = adapter.prevElementSibling(elem);
+				return previous != null && next(previous);
+			};
+			return function adjacent(elem) {
+				const siblings = adapter.getSiblings(elem);
+				let lastElement;
+				for (let i = 0; i < siblings.length; i++) {
+					const currentSibling = siblings[i];
+					if (equals(elem, currentSibling)) break;
+					if (adapter.isTag(currentSibling)) lastElement = currentSibling;
+				}
+				return !!lastElement && next(lastElement);
+			};
+		case import_commonjs.SelectorType.Universal:
+			if (selector.namespace != null && selector.namespace !== "*") throw new Error("Namespaced universal selectors are not yet supported by css-select");
+			return next;
+	}
+}
+//#endregion
+//#region node_modules/css-select/lib/esm/compile.js
+/**
+* Compiles a selector to an executable function.
+*
+* @param selector Selector to compile.
+* @param options Compilation options.
+* @param context Optional context for the selector.
+*/
+function compile$1(selector, options, context) {
+	return ensureIsTag(compileUnsafe(selector, options, context), options.adapter);
+}
+function compileUnsafe(selector, options, context) {
+	return compileToken(typeof selector === "string" ? (0, import_commonjs.parse)(selector) : selector, options, context);
+}
+function includesScopePseudo(t) {
+	return t.type === import_commonjs.SelectorType.Pseudo && (t.name === "scope" || Array.isArray(t.data) && t.data.some((data) => data.some(includesScopePseudo)));
+}
+const DESCENDANT_TOKEN = { type: import_commonjs.SelectorType.Descendant };
+const FLEXIBLE_DESCENDANT_TOKEN = { type: "_flexibleDescendant" };
+const SCOPE_TOKEN = {
+	type: import_commonjs.SelectorType.Pseudo,
+	name: "scope",
+	data: null
+};
+function absolutize(token, { adapter }, context) {
+	const hasContext = !!(context === null || context === void 0 ? void 0 : context.every((e) => {
+		const parent = adapter.isTag(e) && adapter.getParent(e);
+		return e === PLACEHOLDER_ELEMENT || parent && adapter.isTag(parent);
+	}));
+	for (const t of token) {
+		if (t.length > 0 && isTraversal(t[0]) && t[0].type !== import_commonjs.SelectorType.Descendant) {} else if (hasContext && !t.some(includesScopePseudo)) t.unshift(DESCENDANT_TOKEN);
+		else continue;
+		t.unshift(SCOPE_TOKEN);
+	}
+}
+function compileToken(token, options, context) {
+	var _a;
+	token.forEach(sortByProcedure);
+	context = (_a = options.context) !== null && _a !== void 0 ? _a : context;
+	const isArrayContext = Array.isArray(context);
+	const finalContext = context && (Array.isArray(context) ? context : [context]);
+	if (options.relativeSelector !== false) absolutize(token, options, finalContext);
+	else if (token.some((t) => t.length > 0 && isTraversal(t[0]))) throw new Error("Relative selectors are not allowed when the `relativeSelector` option is disabled");
+	let shouldTestNextSiblings = false;
+	const query = token.map((rules) => {
+		if (rules.length >= 2) {
+			const [first, second] = rules;
+			if (first.type !== import_commonjs.SelectorType.Pseudo || first.name !== "scope") {} else if (isArrayContext && second.type === import_commonjs.SelectorType.Descendant) rules[1] = FLEXIBLE_DESCENDANT_TOKEN;
+			else if (second.type === import_commonjs.SelectorType.Adjacent || second.type === import_commonjs.SelectorType.Sibling) shouldTestNextSiblings = true;
+		}
+		return compileRules(rules, options, finalContext);
+	}).reduce(reduceRules, import_boolbase.default.falseFunc);
+	query.shouldTestNextSiblings = shouldTestNextSiblings;
+	return query;
+}
+function compileRules(rules, options, context) {
+	var _a;
+	return rules.reduce((previous, rule) => previous === import_boolbase.default.falseFunc ? import_boolbase.default.falseFunc : compileGeneralSelector(previous, rule, options, context, compileToken), (_a = options.rootFunc) !== null && _a !== void 0 ? _a : import_boolbase.default.trueFunc);
+}
+function reduceRules(a, b) {
+	if (b === import_boolbase.default.falseFunc || a === import_boolbase.default.trueFunc) return a;
+	if (a === import_boolbase.default.falseFunc || b === import_boolbase.default.trueFunc) return b;
+	return function combine(elem) {
+		return a(elem) || b(elem);
+	};
+}
+//#endregion
+//#region node_modules/css-select/lib/esm/index.js
+const defaultEquals = (a, b) => a === b;
+const dist_defaultOptions = {
+	adapter: esm_exports,
+	equals: defaultEquals
+};
+function convertOptionFormats(options) {
+	var _a, _b, _c, _d;
+	const opts = options !== null && options !== void 0 ? options : dist_defaultOptions;
+	(_a = opts.adapter) !== null && _a !== void 0 || (opts.adapter = esm_exports);
+	(_b = opts.equals) !== null && _b !== void 0 || (opts.equals = (_d = (_c = opts.adapter) === null || _c === void 0 ? void 0 : _c.equals) !== null && _d !== void 0 ? _d : defaultEquals);
+	return opts;
+}
+function getSelectorFunc(searchFunc) {
+	return function select(query, elements, options) {
+		const opts = convertOptionFormats(options);
+		if (typeof query !== "function") query = compileUnsafe(query, opts, elements);
+		const filteredElements = prepareContext(elements, opts.adapter, query.shouldTestNextSiblings);
+		return searchFunc(query, filteredElements, opts);
+	};
+}
+function prepareContext(elems, adapter, shouldTestNextSiblings = false) {
+	if (shouldTestNextSiblings) elems = appendNextSiblings(elems, adapter);
+	return Array.isArray(elems) ? adapter.removeSubsets(elems) : adapter.getChildren(elems);
+}
+function appendNextSiblings(elem, adapter) {
+	const elems = Array.isArray(elem) ? elem.slice(0) : [elem];
+	const elemsLength = elems.length;
+	for (let i = 0; i < elemsLength; i++) {
+		const nextSiblings = getNextSiblings(elems[i], adapter);
+		elems.push(...nextSiblings);
+	}
+	return elems;
+}
+/**
+* @template Node The generic Node type for the DOM adapter being used.
+* @template ElementNode The Node type for elements for the DOM adapter being used.
+* @param elems Elements to query. If it is an element, its children will be queried..
+* @param query can be either a CSS selector string or a compiled query function.
+* @param [options] options for querying the document.
+* @see compile for supported selector queries.
+* @returns All matching elements.
+*
+*/
+const selectAll = getSelectorFunc((query, elems, options) => query === import_boolbase.default.falseFunc || !elems || elems.length === 0 ? [] : options.adapter.findAll(query, elems));
+/**
+* @template Node The generic Node type for the DOM adapter being used.
+* @template ElementNode The Node type for elements for the DOM adapter being used.
+* @param elems Elements to query. If it is an element, its children will be queried..
+* @param query can be either a CSS selector string or a compiled query function.
+* @param [options] options for querying the document.
+* @see compile for supported selector queries.
+* @returns the first match, or null if there was no match.
+*/
+const selectOne = getSelectorFunc((query, elems, options) => query === import_boolbase.default.falseFunc || !elems || elems.length === 0 ? null : options.adapter.findOne(query, elems));
+/**
+* Tests whether or not an element is matched by query.
+*
+* @template Node The generic Node type for the DOM adapter being used.
+* @template ElementNode The Node type for elements for the DOM adapter being used.
+* @param elem The element to test if it matches the query.
+* @param query can be either a CSS selector string or a compiled query function.
+* @param [options] options for querying the document.
+* @see compile for supported selector queries.
+* @returns
+*/
+function dist_is(elem, query, options) {
+	const opts = convertOptionFormats(options);
+	return (typeof query === "function" ? query : compile$1(query, opts))(elem);
+}
+//#endregion
+//#region src/back.ts
+function arr_back(arr) {
+	return arr[arr.length - 1];
+}
+//#endregion
+//#region src/matcher.ts
+function isTag(node) {
+	return node && node.nodeType === 1;
+}
+function getAttributeValue(elem, name) {
+	return isTag(elem) ? elem.getAttribute(name) : void 0;
+}
+function getName(elem) {
+	return (elem && elem.rawTagName || "").toLowerCase();
+}
+function getChildren(node) {
+	return node && node.childNodes;
+}
+function getParent(node) {
+	return node ? node.parentNode : null;
+}
+function getText(node) {
+	return node.text;
+}
+function removeSubsets(nodes) {
+	let idx = nodes.length;
+	let node;
+	let ancestor;
+	let replace;
+	while (--idx > -1) {
+		node = ancestor = nodes[idx];
+		nodes[idx] = null;
+		replace = true;
+		while (ancestor) {
+			if (nodes.indexOf(ancestor) > -1) {
+				replace = false;
+				nodes.splice(idx, 1);
+				break;
+			}
+			ancestor = getParent(ancestor);
+		}
+		if (replace) nodes[idx] = node;
+	}
+	return nodes;
+}
+function existsOne(test, elems) {
+	return elems.some((elem) => {
+		return isTag(elem) ? test(elem) || existsOne(test, getChildren(elem)) : false;
+	});
+}
+function getSiblings(node) {
+	const parent = getParent(node);
+	return parent ? getChildren(parent) : [];
+}
+function hasAttrib(elem, name) {
+	return getAttributeValue(elem, name) !== void 0;
+}
+function findOne(test, elems) {
+	let elem = null;
+	for (let i = 0, l = elems === null || elems === void 0 ? void 0 : elems.length; i < l && !elem; i++) {
+		const el = elems[i];
+		if (test(el)) elem = el;
+		else {
+			const childs = getChildren(el);
+			if (childs && childs.length > 0) elem = findOne(test, childs);
+		}
+	}
+	return elem;
+}
+function findAll(test, nodes) {
+	const result = [];
+	const stack = [];
+	for (let i = nodes.length - 1; i >= 0; i--) stack.push(nodes[i]);
+	while (stack.length > 0) {
+		const node = stack.pop();
+		if (!isTag(node)) continue;
+		if (test(node)) result.push(node);
+		const childs = getChildren(node);
+		if (childs) for (let i = childs.length - 1; i >= 0; i--) stack.push(childs[i]);
+	}
+	return result;
+}
+const matcher = {
+	isTag,
+	getAttributeValue,
+	getName,
+	getChildren,
+	getParent,
+	getText,
+	removeSubsets,
+	existsOne,
+	getSiblings,
+	hasAttrib,
+	findOne,
+	findAll
+};
+//#endregion
+//#region src/void-tag.ts
+var VoidTag = class {
+	constructor(addClosingSlash = false, tags) {
+		this.addClosingSlash = addClosingSlash;
+		if (Array.isArray(tags)) this.voidTags = tags.reduce((set, tag) => {
+			return set.add(tag.toLowerCase()).add(tag.toUpperCase()).add(tag);
+		}, /* @__PURE__ */ new Set());
+		else this.voidTags = [
+			"area",
+			"base",
+			"br",
+			"col",
+			"embed",
+			"hr",
+			"img",
+			"input",
+			"link",
+			"meta",
+			"param",
+			"source",
+			"track",
+			"wbr"
+		].reduce((set, tag) => {
+			return set.add(tag.toLowerCase()).add(tag.toUpperCase()).add(tag);
+		}, /* @__PURE__ */ new Set());
+	}
+	formatNode(tag, attrs, innerHTML) {
+		const addClosingSlash = this.addClosingSlash;
+		const closingSpace = addClosingSlash && attrs && !attrs.endsWith(" ") ? " " : "";
+		const closingSlash = addClosingSlash ? `${closingSpace}/` : "";
+		return this.isVoidElement(tag.toLowerCase()) ? `<${tag}${attrs}${closingSlash}>` : `<${tag}${attrs}>${innerHTML}</${tag}>`;
+	}
+	isVoidElement(tag) {
+		return this.voidTags.has(tag);
+	}
+};
+//#endregion
+//#region src/nodes/text.ts
+/**
+* TextNode to contain a text element in DOM tree.
+* @param {string} value [description]
+*/
+var TextNode = class TextNode extends Node {
+	clone() {
+		return new TextNode(this._rawText, null);
+	}
+	constructor(rawText, parentNode = null, range) {
+		super(parentNode, range);
+		this.nodeType = 3;
+		this.rawTagName = "";
+		this._rawText = rawText;
+	}
+	get rawText() {
+		return this._rawText;
+	}
+	/**
+	* Set rawText and invalidate trimmed caches
+	*/
+	set rawText(text) {
+		this._rawText = text;
+		this._trimmedRawText = void 0;
+		this._trimmedText = void 0;
+	}
+	/**
+	* Returns raw text with all whitespace trimmed except single leading/trailing non-breaking space
+	*/
+	get trimmedRawText() {
+		if (this._trimmedRawText !== void 0) return this._trimmedRawText;
+		this._trimmedRawText = trimText(this.rawText);
+		return this._trimmedRawText;
+	}
+	/**
+	* Returns text with all whitespace trimmed except single leading/trailing non-breaking space
+	*/
+	get trimmedText() {
+		if (this._trimmedText !== void 0) return this._trimmedText;
+		this._trimmedText = trimText(this.text);
+		return this._trimmedText;
+	}
+	/**
+	* Get unescaped text value of current node and its children.
+	* @return {string} text content
+	*/
+	get text() {
+		return decodeHTML(this.rawText);
+	}
+	/**
+	* Detect if the node contains only white space.
+	* @return {boolean}
+	*/
+	get isWhitespace() {
+		return /^(\s|&nbsp;)*$/.test(this.rawText);
+	}
+	toString() {
+		return this.rawText;
+	}
+};
+/**
+* Trim whitespace except single leading/trailing non-breaking space
+*/
+function trimText(text) {
+	let i = 0;
+	let startPos;
+	let endPos;
+	while (i >= 0 && i < text.length) {
+		if (/\S/.test(text[i])) {
+			if (startPos === void 0) {
+				startPos = i;
+				i = text.length;
+			} else {
+				endPos = i;
+				i = void 0;
+			}
+		}
+		if (startPos === void 0) i++;
+		else i--;
+	}
+	if (startPos === void 0) startPos = 0;
+	if (endPos === void 0) endPos = text.length - 1;
+	const hasLeadingSpace = startPos > 0 && /[^\S\r\n]/.test(text[startPos - 1]);
+	const hasTrailingSpace = endPos < text.length - 1 && /[^\S\r\n]/.test(text[endPos + 1]);
+	return (hasLeadingSpace ? " " : "") + text.slice(startPos, endPos + 1) + (hasTrailingSpace ? " " : "");
+}
+//#endregion
+//#region src/nodes/html.ts
+function dist_decode(val) {
+	return decodeHTML(val);
+}
+function decodeAttribute(val) {
+	return decodeHTMLAttribute(val);
+}
+const Htags = [
+	"h1",
+	"h2",
+	"h3",
+	"h4",
+	"h5",
+	"h6",
+	"header",
+	"hgroup"
+];
+const Dtags = [
+	"details",
+	"dialog",
+	"dd",
+	"div",
+	"dt"
+];
+const Ftags = [
+	"fieldset",
+	"figcaption",
+	"figure",
+	"footer",
+	"form"
+];
+const tableTags = [
+	"table",
+	"td",
+	"tr"
+];
+const htmlTags = [
+	"address",
+	"article",
+	"aside",
+	"blockquote",
+	"br",
+	"hr",
+	"li",
+	"main",
+	"nav",
+	"ol",
+	"p",
+	"pre",
+	"section",
+	"ul"
+];
+const kBlockElements = /* @__PURE__ */ new Set();
+function addToKBlockElement(...args) {
+	const addToSet = (array) => {
+		for (let index = 0; index < array.length; index++) {
+			const element = array[index];
+			kBlockElements.add(element);
+			kBlockElements.add(element.toUpperCase());
+		}
+	};
+	for (const arg of args) addToSet(arg);
+}
+addToKBlockElement(Htags, Dtags, Ftags, tableTags, htmlTags);
+var DOMTokenList = class {
+	_validate(c) {
+		if (/\s/.test(c)) throw new Error(`DOMException in DOMTokenList.add: The token '${c}' contains HTML space characters, which are not valid in tokens.`);
+	}
+	constructor(valuesInit = [], afterUpdate = () => null) {
+		this._set = new Set(valuesInit);
+		this._afterUpdate = afterUpdate;
+	}
+	add(c) {
+		this._validate(c);
+		this._set.add(c);
+		this._afterUpdate(this);
+	}
+	replace(c1, c2) {
+		this._validate(c2);
+		this._set.delete(c1);
+		this._set.add(c2);
+		this._afterUpdate(this);
+	}
+	remove(c) {
+		this._set.delete(c) && this._afterUpdate(this);
+	}
+	toggle(c) {
+		this._validate(c);
+		if (this._set.has(c)) this._set.delete(c);
+		else this._set.add(c);
+		this._afterUpdate(this);
+	}
+	contains(c) {
+		return this._set.has(c);
+	}
+	get length() {
+		return this._set.size;
+	}
+	values() {
+		return this._set.values();
+	}
+	get value() {
+		return Array.from(this._set.values());
+	}
+	toString() {
+		return Array.from(this._set.values()).join(" ");
+	}
+};
+/**
+* HTMLElement, which contains a set of children.
+*
+* Note: this is a minimalist implementation, no complete tree
+*   structure provided (no parentNode, nextSibling,
+*   previousSibling etc).
+* @class HTMLElement
+* @extends {Node}
+*/
+var HTMLElement = class HTMLElement extends Node {
+	/**
+	* Quote attribute values
+	* @param attr attribute value
+	* @returns {string} quoted value
+	*/
+	quoteAttribute(attr) {
+		if (attr == null) return "null";
+		return `"${attr.replace(/"/g, "&quot;")}"`;
+	}
+	/**
+	* Creates an instance of HTMLElement.
+	* @param keyAttrs	id and class attribute
+	* @param [rawAttrs]	attributes in string
+	*
+	* @memberof HTMLElement
+	*/
+	constructor(tagName, keyAttrs, rawAttrs = "", parentNode = null, range, voidTag = new VoidTag(), _parseOptions = {}) {
+		super(parentNode, range);
+		this.rawAttrs = rawAttrs;
+		this.voidTag = voidTag;
+		this.nodeType = 1;
+		this.rawTagName = tagName;
+		this.rawAttrs = rawAttrs || "";
+		this._id = keyAttrs.id || "";
+		this.childNodes = [];
+		this._parseOptions = _parseOptions;
+		this.classList = new DOMTokenList(keyAttrs.class ? keyAttrs.class.split(/\s+/) : [], (classList) => this.setAttribute("class", classList.toString()));
+		if (keyAttrs.id) {
+			if (!rawAttrs) this.rawAttrs = `id="${keyAttrs.id}"`;
+		}
+		if (keyAttrs.class) {
+			if (!rawAttrs) {
+				const cls = `class="${this.classList.toString()}"`;
+				if (this.rawAttrs) this.rawAttrs += ` ${cls}`;
+				else this.rawAttrs = cls;
+			}
+		}
+	}
+	/**
+	* Remove Child element from childNodes array
+	* @param {HTMLElement} node     node to remove
+	*/
+	removeChild(node) {
+		this.childNodes = this.childNodes.filter((child) => {
+			return child !== node;
+		});
+		return this;
+	}
+	/**
+	* Exchanges given child with new child
+	* @param {HTMLElement} oldNode     node to exchange
+	* @param {HTMLElement} newNode     new node
+	*/
+	exchangeChild(oldNode, newNode) {
+		const children = this.childNodes;
+		this.childNodes = children.map((child) => {
+			if (child === oldNode) return newNode;
+			return child;
+		});
+		return this;
+	}
+	get tagName() {
+		return this.rawTagName ? this.rawTagName.toUpperCase() : this.rawTagName;
+	}
+	set tagName(newname) {
+		this.rawTagName = newname.toLowerCase();
+	}
+	get localName() {
+		return this.rawTagName.toLowerCase();
+	}
+	get isVoidElement() {
+		return this.voidTag.isVoidElement(this.localName);
+	}
+	get id() {
+		return this._id;
+	}
+	set id(newid) {
+		this.setAttribute("id", newid);
+	}
+	/**
+	* Get escpaed (as-it) text value of current node and its children.
+	* @return {string} text content
+	*/
+	get rawText() {
+		if (/^br$/i.test(this.rawTagName)) return "\n";
+		return this.childNodes.reduce((pre, cur) => {
+			return pre += cur.rawText;
+		}, "");
+	}
+	get textContent() {
+		return dist_decode(this.rawText);
+	}
+	set textContent(val) {
+		const content = [new TextNode(dist_encode(val), this)];
+		this.childNodes = content;
+	}
+	/**
+	* Get unescaped text value of current node and its children.
+	* @return {string} text content
+	*/
+	get text() {
+		return dist_decode(this.rawText);
+	}
+	/**
+	* Get structured Text (with '\n' etc.)
+	* @return {string} structured text
+	*/
+	get structuredText() {
+		let currentBlock = [];
+		const blocks = [currentBlock];
+		function dfs(node) {
+			if (node.nodeType === 1) {
+				if (kBlockElements.has(node.rawTagName)) {
+					if (currentBlock.length > 0) blocks.push(currentBlock = []);
+					node.childNodes.forEach(dfs);
+					if (currentBlock.length > 0) blocks.push(currentBlock = []);
+				} else node.childNodes.forEach(dfs);
+			} else if (node.nodeType === 3) {
+				if (node.isWhitespace) {
+					if (currentBlock.length > 0) currentBlock.prependWhitespace = true;
+				} else {
+					let text = node.trimmedText;
+					if (currentBlock.prependWhitespace) {
+						text = ` ${text}`;
+						currentBlock.prependWhitespace = false;
+					}
+					currentBlock.push(text);
+				}
+			}
+		}
+		dfs(this);
+		return blocks.map((block) => {
+			return block.join("").replace(/\s{2,}/g, " ").trim();
+		}).join("\n").replace(/\s+$/, "");
+	}
+	toString() {
+		return this.serialize([this]);
+	}
+	get innerHTML() {
+		return this.serialize(this.childNodes);
+	}
+	serialize(nodes) {
+		const out = [];
+		const stack = [...nodes].reverse();
+		while (stack.length > 0) {
+			const item = stack.pop();
+			if (typeof item === "string") out.push(item);
+			else if (item instanceof HTMLElement) {
+				const tag = item.rawTagName;
+				if (tag) {
+					const attrs = item.rawAttrs ? ` ${item.rawAttrs}` : "";
+					if (item.voidTag.isVoidElement(tag.toLowerCase())) {
+						out.push(item.voidTag.formatNode(tag, attrs, ""));
+						continue;
+					}
+					out.push(`<${tag}${attrs}>`);
+					stack.push(`</${tag}>`);
+				}
+				for (let i = item.childNodes.length - 1; i >= 0; i--) stack.push(item.childNodes[i]);
+			} else out.push(item.toString());
+		}
+		return out.join("");
+	}
+	set innerHTML(content) {
+		const r = parse$1(content, this._parseOptions);
+		const nodes = r.childNodes.length ? r.childNodes : [new TextNode(content, this)];
+		resetParent(nodes, this);
+		resetParent(this.childNodes, null);
+		this.childNodes = nodes;
+	}
+	set_content(content, options = {}) {
+		if (content instanceof Node) content = [content];
+		else if (typeof content == "string") {
+			options = _objectSpread2(_objectSpread2({}, this._parseOptions), options);
+			const r = parse$1(content, options);
+			content = r.childNodes.length ? r.childNodes : [new TextNode(r.innerHTML, this)];
+		}
+		resetParent(this.childNodes, null);
+		resetParent(content, this);
+		this.childNodes = content;
+		return this;
+	}
+	replaceWith(...nodes) {
+		const parent = this.parentNode;
+		const content = nodes.map((node) => {
+			if (node instanceof Node) return [node];
+			else if (typeof node == "string") {
+				const r = parse$1(node, this._parseOptions);
+				return r.childNodes.length ? r.childNodes : [new TextNode(node, this)];
+			}
+			return [];
+		}).flat();
+		const idx = parent.childNodes.findIndex((child) => {
+			return child === this;
+		});
+		resetParent([this], null);
+		parent.childNodes = [
+			...parent.childNodes.slice(0, idx),
+			...resetParent(content, parent),
+			...parent.childNodes.slice(idx + 1)
+		];
+		return this;
+	}
+	get outerHTML() {
+		return this.toString();
+	}
+	/**
+	* Trim element from right (in block) after seeing pattern in a TextNode.
+	* @param  {RegExp} pattern pattern to find
+	* @return {HTMLElement}    reference to current node
+	*/
+	trimRight(pattern) {
+		for (let i = 0; i < this.childNodes.length; i++) {
+			const childNode = this.childNodes[i];
+			if (childNode.nodeType === 1) childNode.trimRight(pattern);
+			else {
+				const index = childNode.rawText.search(pattern);
+				if (index > -1) {
+					childNode.rawText = childNode.rawText.substr(0, index);
+					this.childNodes.length = i + 1;
+				}
+			}
+		}
+		return this;
+	}
+	/**
+	* Get DOM structure
+	* @return {string} structure
+	*/
+	get structure() {
+		const res = [];
+		let indention = 0;
+		function write(str) {
+			res.push("  ".repeat(indention) + str);
+		}
+		function dfs(node) {
+			const idStr = node._id ? `#${node._id}` : "";
+			const classStr = node.classList.length ? `.${node.classList.value.join(".")}` : "";
+			write(`${node.rawTagName}${idStr}${classStr}`);
+			indention++;
+			node.childNodes.forEach((childNode) => {
+				if (childNode.nodeType === 1) dfs(childNode);
+				else if (childNode.nodeType === 3) {
+					if (!childNode.isWhitespace) write("#text");
+				}
+			});
+			indention--;
+		}
+		dfs(this);
+		return res.join("\n");
+	}
+	/**
+	* Remove whitespaces in this sub tree.
+	* @return {HTMLElement} pointer to this
+	*/
+	removeWhitespace() {
+		let o = 0;
+		this.childNodes.forEach((node) => {
+			if (node.nodeType === 3) {
+				if (node.isWhitespace) return;
+				node.rawText = node.trimmedRawText;
+			} else if (node.nodeType === 1) node.removeWhitespace();
+			this.childNodes[o++] = node;
+		});
+		this.childNodes.length = o;
+		const attrs = Object.keys(this.rawAttributes).map((key) => {
+			const val = this.quoteAttribute(this.rawAttributes[key]);
+			if (val === "null" || val === "\"\"") return key;
+			return `${key}=${val}`;
+		}).join(" ");
+		this.rawAttrs = attrs;
+		delete this._rawAttrs;
+		return this;
+	}
+	/**
+	* Query CSS selector to find matching nodes.
+	* @param  {string}         selector Simplified CSS selector
+	* @return {HTMLElement[]}  matching elements
+	*/
+	querySelectorAll(selector) {
+		return selectAll(selector, this, {
+			xmlMode: true,
+			adapter: matcher
+		});
+	}
+	/**
+	* Query CSS Selector to find matching node.
+	* @param  {string}         selector Simplified CSS selector
+	* @return {(HTMLElement|null)}    matching node
+	*/
+	querySelector(selector) {
+		return selectOne(selector, this, {
+			xmlMode: true,
+			adapter: matcher
+		});
+	}
+	/**
+	* Tests whether the node matches a given CSS selector.
+	* @param  {string}   selector Simplified CSS selector
+	* @return {boolean}
+	*/
+	matches(selector) {
+		return dist_is(this, selector, {
+			xmlMode: true,
+			adapter: matcher
+		});
+	}
+	/**
+	* find elements by their tagName
+	* @param {string} tagName the tagName of the elements to select
+	*/
+	getElementsByTagName(tagName) {
+		const upperCasedTagName = tagName.toUpperCase();
+		const re = [];
+		const stack = [];
+		let currentNodeReference = this;
+		let index = 0;
+		while (index !== void 0) {
+			let child;
+			do
+				child = currentNodeReference.childNodes[index++];
+			while (index < currentNodeReference.childNodes.length && child === void 0);
+			if (child === void 0) {
+				currentNodeReference = currentNodeReference.parentNode;
+				index = stack.pop();
+				continue;
+			}
+			if (child.nodeType === 1) {
+				if (tagName === "*" || child.tagName === upperCasedTagName) re.push(child);
+				if (child.childNodes.length > 0) {
+					stack.push(index);
+					currentNodeReference = child;
+					index = 0;
+				}
+			}
+		}
+		return re;
+	}
+	/**
+	* find element by it's id
+	* @param {string} id the id of the element to select
+	* @returns {HTMLElement | null} the element with the given id or null if not found
+	*/
+	getElementById(id) {
+		const stack = [];
+		let currentNodeReference = this;
+		let index = 0;
+		while (index !== void 0) {
+			let child;
+			do
+				child = currentNodeReference.childNodes[index++];
+			while (index < currentNodeReference.childNodes.length && child === void 0);
+			if (child === void 0) {
+				currentNodeReference = currentNodeReference.parentNode;
+				index = stack.pop();
+				continue;
+			}
+			if (child.nodeType === 1) {
+				if (child._id === id) return child;
+				if (child.childNodes.length > 0) {
+					stack.push(index);
+					currentNodeReference = child;
+					index = 0;
+				}
+			}
+		}
+		return null;
+	}
+	/**
+	* traverses the Element and its parents (heading toward the document root) until it finds a node that matches the provided selector string. Will return itself or the matching ancestor. If no such element exists, it returns null.
+	* @param selector a DOMString containing a selector list
+	* @returns {HTMLElement | null} the element with the given id or null if not found
+	*/
+	closest(selector) {
+		const mapChild = /* @__PURE__ */ new Map();
+		let el = this;
+		let old = null;
+		function findOne(test, elems) {
+			let elem = null;
+			for (let i = 0, l = elems.length; i < l && !elem; i++) {
+				const el = elems[i];
+				if (test(el)) elem = el;
+				else {
+					const child = mapChild.get(el);
+					if (child) elem = findOne(test, [child]);
+				}
+			}
+			return elem;
+		}
+		while (el) {
+			mapChild.set(el, old);
+			old = el;
+			el = el.parentNode;
+		}
+		el = this;
+		while (el) {
+			const e = selectOne(selector, el, {
+				xmlMode: true,
+				adapter: _objectSpread2(_objectSpread2({}, matcher), {}, {
+					getChildren(node) {
+						const child = mapChild.get(node);
+						return child && [child];
+					},
+					getSiblings(node) {
+						return [node];
+					},
+					findOne,
+					findAll() {
+						return [];
+					}
+				})
+			});
+			if (e) return e;
+			el = el.parentNode;
+		}
+		return null;
+	}
+	/**
+	* Append a child node to childNodes
+	* @param  {Node} node node to append
+	* @return {Node}      node appended
+	*/
+	appendChild(node) {
+		this.append(node);
+		return node;
+	}
+	/**
+	* Get attributes
+	* @access private
+	* @return {Object} parsed and unescaped attributes
+	*/
+	get attrs() {
+		if (this._attrs) return this._attrs;
+		this._attrs = {};
+		const attrs = this.rawAttributes;
+		for (const key in attrs) {
+			const val = attrs[key] || "";
+			this._attrs[key.toLowerCase()] = decodeAttribute(val);
+		}
+		return this._attrs;
+	}
+	get attributes() {
+		const ret_attrs = {};
+		const attrs = this.rawAttributes;
+		for (const key in attrs) ret_attrs[key] = decodeAttribute(attrs[key] || "");
+		return ret_attrs;
+	}
+	/**
+	* Get escaped (as-is) attributes
+	* @return {Object} parsed attributes
+	*/
+	get rawAttributes() {
+		if (this._rawAttrs) return this._rawAttrs;
+		const attrs = {};
+		if (this.rawAttrs) {
+			const re = /([_a-zA-Z()[\]#@$.?:][a-zA-Z0-9-._:()[\]#]*)(?:\s*=\s*((?:'[^']*')|(?:"[^"]*")|\S+))?/g;
+			let match;
+			while (match = re.exec(this.rawAttrs)) {
+				const key = match[1];
+				if (key === "__proto__") continue;
+				let val = match[2] || null;
+				if (val && (val[0] === `'` || val[0] === `"`)) val = val.slice(1, val.length - 1);
+				attrs[key] = attrs[key] || val;
+			}
+		}
+		this._rawAttrs = attrs;
+		return attrs;
+	}
+	removeAttribute(key) {
+		const attrs = this.rawAttributes;
+		delete attrs[key];
+		if (this._attrs) delete this._attrs[key];
+		this.rawAttrs = Object.keys(attrs).map((name) => {
+			const val = this.quoteAttribute(attrs[name]);
+			if (val === "null" || val === "\"\"") return name;
+			return `${name}=${val}`;
+		}).join(" ");
+		if (key === "id") this._id = "";
+		return this;
+	}
+	hasAttribute(key) {
+		return key.toLowerCase() in this.attrs;
+	}
+	/**
+	* Get an attribute
+	* @return {string | undefined} value of the attribute; or undefined if not exist
+	*/
+	getAttribute(key) {
+		return this.attrs[key.toLowerCase()];
+	}
+	/**
+	* Set an attribute value to the HTMLElement
+	* @param {string} key The attribute name
+	* @param {string} value The value to set, or null / undefined to remove an attribute
+	*/
+	setAttribute(key, value) {
+		if (arguments.length < 2) throw new Error("Failed to execute 'setAttribute' on 'Element'");
+		const k2 = key.toLowerCase();
+		const attrs = this.rawAttributes;
+		for (const k in attrs) if (k.toLowerCase() === k2) {
+			key = k;
+			break;
+		}
+		attrs[key] = String(value);
+		if (this._attrs) this._attrs[k2] = decodeAttribute(attrs[key]);
+		this.rawAttrs = Object.keys(attrs).map((name) => {
+			const val = this.quoteAttribute(attrs[name]);
+			if (val === "null" || val === "\"\"") return name;
+			return `${name}=${val}`;
+		}).join(" ");
+		if (key === "id") this._id = value;
+		return this;
+	}
+	/**
+	* Replace all the attributes of the HTMLElement by the provided attributes
+	* @param {Attributes} attributes the new attribute set
+	*/
+	setAttributes(attributes) {
+		if (this._attrs) delete this._attrs;
+		if (this._rawAttrs) delete this._rawAttrs;
+		this.rawAttrs = Object.keys(attributes).map((name) => {
+			const val = attributes[name];
+			if (val === "null" || val === "\"\"") return name;
+			return `${name}=${this.quoteAttribute(String(val))}`;
+		}).join(" ");
+		if ("id" in attributes) this._id = attributes["id"];
+		return this;
+	}
+	insertAdjacentHTML(where, html) {
+		if (arguments.length < 2) throw new Error("2 arguments required");
+		const p = parse$1(html, this._parseOptions);
+		if (where === "afterend") this.after(...p.childNodes);
+		else if (where === "afterbegin") this.prepend(...p.childNodes);
+		else if (where === "beforeend") this.append(...p.childNodes);
+		else if (where === "beforebegin") this.before(...p.childNodes);
+		else throw new Error(`The value provided ('${where}') is not one of 'beforebegin', 'afterbegin', 'beforeend', or 'afterend'`);
+		return this;
+	}
+	/** Prepend nodes or strings to this node's children. */
+	prepend(...insertable) {
+		const nodes = resolveInsertable(insertable);
+		resetParent(nodes, this);
+		this.childNodes.unshift(...nodes);
+	}
+	/** Append nodes or strings to this node's children. */
+	append(...insertable) {
+		const nodes = resolveInsertable(insertable);
+		resetParent(nodes, this);
+		this.childNodes.push(...nodes);
+	}
+	/** Insert nodes or strings before this node. */
+	before(...insertable) {
+		const nodes = resolveInsertable(insertable);
+		const siblings = this.parentNode.childNodes;
+		resetParent(nodes, this.parentNode);
+		siblings.splice(siblings.indexOf(this), 0, ...nodes);
+	}
+	/** Insert nodes or strings after this node. */
+	after(...insertable) {
+		const nodes = resolveInsertable(insertable);
+		const siblings = this.parentNode.childNodes;
+		resetParent(nodes, this.parentNode);
+		siblings.splice(siblings.indexOf(this) + 1, 0, ...nodes);
+	}
+	get nextSibling() {
+		if (this.parentNode) {
+			const children = this.parentNode.childNodes;
+			let i = 0;
+			while (i < children.length) {
+				const child = children[i++];
+				if (this === child) return children[i] || null;
+			}
+			return null;
+		}
+	}
+	get nextElementSibling() {
+		if (this.parentNode) {
+			const children = this.parentNode.childNodes;
+			let i = 0;
+			let find = false;
+			while (i < children.length) {
+				const child = children[i++];
+				if (find) {
+					if (child instanceof HTMLElement) return child || null;
+				} else if (this === child) find = true;
+			}
+			return null;
+		}
+	}
+	get previousSibling() {
+		if (this.parentNode) {
+			const children = this.parentNode.childNodes;
+			let i = children.length;
+			while (i > 0) {
+				const child = children[--i];
+				if (this === child) return children[i - 1] || null;
+			}
+			return null;
+		}
+	}
+	get previousElementSibling() {
+		if (this.parentNode) {
+			const children = this.parentNode.childNodes;
+			let i = children.length;
+			let find = false;
+			while (i > 0) {
+				const child = children[--i];
+				if (find) {
+					if (child instanceof HTMLElement) return child || null;
+				} else if (this === child) find = true;
+			}
+			return null;
+		}
+	}
+	/** Get all childNodes of type {@link HTMLElement}. */
+	get children() {
+		const children = [];
+		for (const childNode of this.childNodes) if (childNode instanceof HTMLElement) children.push(childNode);
+		return children;
+	}
+	/**
+	* Get the first child node.
+	* @return The first child or undefined if none exists.
+	*/
+	get firstChild() {
+		return this.childNodes[0];
+	}
+	/**
+	* Get the first child node of type {@link HTMLElement}.
+	* @return The first child element or undefined if none exists.
+	*/
+	get firstElementChild() {
+		return this.children[0];
+	}
+	/**
+	* Get the last child node.
+	* @return The last child or undefined if none exists.
+	*/
+	get lastChild() {
+		return arr_back(this.childNodes);
+	}
+	/**
+	* Get the last child node of type {@link HTMLElement}.
+	* @return The last child element or undefined if none exists.
+	*/
+	get lastElementChild() {
+		return this.children[this.children.length - 1];
+	}
+	get childElementCount() {
+		return this.children.length;
+	}
+	get classNames() {
+		return this.classList.toString();
+	}
+	/** Clone this Node */
+	clone() {
+		return parse$1(this.toString(), this._parseOptions).firstChild;
+	}
+};
+const kMarkupPattern = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][-.:0-9_a-zA-Z@\xB7\xC0-\xD6\xD8-\xF6\u00F8-\u03A1\u03A3-\u03D9\u03DB-\u03EF\u03F7-\u03FF\u0400-\u04FF\u0500-\u052F\u1D00-\u1D2B\u1D6B-\u1D77\u1D79-\u1D9A\u1E00-\u1E9B\u1F00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2126\u212A-\u212B\u2132\u214E\u2160-\u2188\u2C60-\u2C7F\uA722-\uA787\uA78B-\uA78E\uA790-\uA7AD\uA7B0-\uA7B7\uA7F7-\uA7FF\uAB30-\uAB5A\uAB5C-\uAB5F\uAB64-\uAB65\uFB00-\uFB06\uFB13-\uFB17\uFF21-\uFF3A\uFF41-\uFF5A\x37F-\u1FFF\u200C-\u200D\u203F-\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]*)((?:\s+[^>]*?(?:(?:'[^']*')|(?:"[^"]*"))?)*)\s*(\/?)>/gu;
+const kMarkupPatternWithCDATA = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<(\/?)([a-zA-Z][-.:0-9_a-zA-Z@\xB7\xC0-\xD6\xD8-\xF6\u00F8-\u03A1\u03A3-\u03D9\u03DB-\u03EF\u03F7-\u03FF\u0400-\u04FF\u0500-\u052F\u1D00-\u1D2B\u1D6B-\u1D77\u1D79-\u1D9A\u1E00-\u1E9B\u1F00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2126\u212A-\u212B\u2132\u214E\u2160-\u2188\u2C60-\u2C7F\uA722-\uA787\uA78B-\uA78E\uA790-\uA7AD\uA7B0-\uA7B7\uA7F7-\uA7FF\uAB30-\uAB5A\uAB5C-\uAB5F\uAB64-\uAB65\uFB00-\uFB06\uFB13-\uFB17\uFF21-\uFF3A\uFF41-\uFF5A\x37F-\u1FFF\u200C-\u200D\u203F-\u2040\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD]*)((?:\s+[^>]*?(?:(?:'[^']*')|(?:"[^"]*"))?)*)\s*(\/?)>/gu;
+const kUnquotedAttributeValueAtEnd = /(?:^|\s)[^\s"'<>=\/]+\s*=\s*[^\s"'<>`]+$/;
+const kAttributePattern = /(?:^|\s)(id|class)\s*=\s*((?:'[^']*')|(?:"[^"]*")|\S+)/gi;
+const kElementsClosedByOpening = {
+	li: {
+		li: true,
+		LI: true
+	},
+	LI: {
+		li: true,
+		LI: true
+	},
+	p: {
+		p: true,
+		div: true,
+		P: true,
+		DIV: true
+	},
+	P: {
+		p: true,
+		div: true,
+		P: true,
+		DIV: true
+	},
+	b: {
+		div: true,
+		DIV: true
+	},
+	B: {
+		div: true,
+		DIV: true
+	},
+	td: {
+		td: true,
+		th: true,
+		tr: true,
+		tbody: true,
+		tfoot: true,
+		TD: true,
+		TH: true,
+		TR: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	TD: {
+		td: true,
+		th: true,
+		tr: true,
+		tbody: true,
+		tfoot: true,
+		TD: true,
+		TH: true,
+		TR: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	th: {
+		td: true,
+		th: true,
+		tr: true,
+		tbody: true,
+		tfoot: true,
+		TD: true,
+		TH: true,
+		TR: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	TH: {
+		td: true,
+		th: true,
+		tr: true,
+		tbody: true,
+		tfoot: true,
+		TD: true,
+		TH: true,
+		TR: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	tr: {
+		tr: true,
+		tbody: true,
+		tfoot: true,
+		TR: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	TR: {
+		tr: true,
+		tbody: true,
+		tfoot: true,
+		TR: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	thead: {
+		tbody: true,
+		tfoot: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	THEAD: {
+		tbody: true,
+		tfoot: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	tbody: {
+		tbody: true,
+		tfoot: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	TBODY: {
+		tbody: true,
+		tfoot: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	h1: {
+		h1: true,
+		H1: true
+	},
+	H1: {
+		h1: true,
+		H1: true
+	},
+	h2: {
+		h2: true,
+		H2: true
+	},
+	H2: {
+		h2: true,
+		H2: true
+	},
+	h3: {
+		h3: true,
+		H3: true
+	},
+	H3: {
+		h3: true,
+		H3: true
+	},
+	h4: {
+		h4: true,
+		H4: true
+	},
+	H4: {
+		h4: true,
+		H4: true
+	},
+	h5: {
+		h5: true,
+		H5: true
+	},
+	H5: {
+		h5: true,
+		H5: true
+	},
+	h6: {
+		h6: true,
+		H6: true
+	},
+	H6: {
+		h6: true,
+		H6: true
+	},
+	dt: {
+		dt: true,
+		dd: true,
+		DT: true,
+		DD: true
+	},
+	DT: {
+		dt: true,
+		dd: true,
+		DT: true,
+		DD: true
+	},
+	dd: {
+		dt: true,
+		dd: true,
+		DT: true,
+		DD: true
+	},
+	DD: {
+		dt: true,
+		dd: true,
+		DT: true,
+		DD: true
+	}
+};
+const kElementsClosedByClosing = {
+	li: {
+		ul: true,
+		ol: true,
+		UL: true,
+		OL: true
+	},
+	LI: {
+		ul: true,
+		ol: true,
+		UL: true,
+		OL: true
+	},
+	a: {
+		div: true,
+		DIV: true
+	},
+	A: {
+		div: true,
+		DIV: true
+	},
+	b: {
+		div: true,
+		DIV: true
+	},
+	B: {
+		div: true,
+		DIV: true
+	},
+	i: {
+		div: true,
+		DIV: true
+	},
+	I: {
+		div: true,
+		DIV: true
+	},
+	p: {
+		div: true,
+		DIV: true
+	},
+	P: {
+		div: true,
+		DIV: true
+	},
+	td: {
+		tr: true,
+		table: true,
+		thead: true,
+		tbody: true,
+		tfoot: true,
+		TR: true,
+		TABLE: true,
+		THEAD: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	TD: {
+		tr: true,
+		table: true,
+		thead: true,
+		tbody: true,
+		tfoot: true,
+		TR: true,
+		TABLE: true,
+		THEAD: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	th: {
+		tr: true,
+		table: true,
+		thead: true,
+		tbody: true,
+		tfoot: true,
+		TR: true,
+		TABLE: true,
+		THEAD: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	TH: {
+		tr: true,
+		table: true,
+		thead: true,
+		tbody: true,
+		tfoot: true,
+		TR: true,
+		TABLE: true,
+		THEAD: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	tr: {
+		table: true,
+		thead: true,
+		tbody: true,
+		tfoot: true,
+		TABLE: true,
+		THEAD: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	TR: {
+		table: true,
+		thead: true,
+		tbody: true,
+		tfoot: true,
+		TABLE: true,
+		THEAD: true,
+		TBODY: true,
+		TFOOT: true
+	},
+	tbody: {
+		table: true,
+		TABLE: true
+	},
+	TBODY: {
+		table: true,
+		TABLE: true
+	},
+	tfoot: {
+		table: true,
+		TABLE: true
+	},
+	TFOOT: {
+		table: true,
+		TABLE: true
+	},
+	dt: {
+		dl: true,
+		body: true,
+		html: true,
+		DL: true,
+		BODY: true,
+		HTML: true
+	},
+	DT: {
+		dl: true,
+		body: true,
+		html: true,
+		DL: true,
+		BODY: true,
+		HTML: true
+	},
+	dd: {
+		dl: true,
+		body: true,
+		html: true,
+		DL: true,
+		BODY: true,
+		HTML: true
+	},
+	DD: {
+		dl: true,
+		body: true,
+		html: true,
+		DL: true,
+		BODY: true,
+		HTML: true
+	}
+};
+const kElementsClosedByClosingExcept = { p: {
+	a: true,
+	audio: true,
+	del: true,
+	ins: true,
+	map: true,
+	noscript: true,
+	video: true
+} };
+const frameflag = "documentfragmentcontainer";
+/**
+* Parses HTML and returns a root element
+* Parse a chuck of HTML source.
+* @param  {string} data      html
+* @return {HTMLElement}      root element
+*/
+function base_parse(data, options = {}) {
+	var _options$voidTag, _options$voidTag2;
+	const voidTag = new VoidTag(options === null || options === void 0 || (_options$voidTag = options.voidTag) === null || _options$voidTag === void 0 ? void 0 : _options$voidTag.closingSlash, options === null || options === void 0 || (_options$voidTag2 = options.voidTag) === null || _options$voidTag2 === void 0 ? void 0 : _options$voidTag2.tags);
+	const hasCDATA = data.includes("<![CDATA[");
+	const markupPattern = hasCDATA ? kMarkupPatternWithCDATA : kMarkupPattern;
+	const elements = options.blockTextElements || {
+		script: true,
+		noscript: true,
+		style: true,
+		pre: true
+	};
+	const element_names = Object.keys(elements);
+	const kBlockTextElements = element_names.map((it) => new RegExp(`^${it}$`, "i"));
+	const kIgnoreElements = element_names.filter((it) => Boolean(elements[it])).map((it) => new RegExp(`^${it}$`, "i"));
+	function element_should_be_ignore(tag) {
+		return kIgnoreElements.some((it) => it.test(tag));
+	}
+	function is_block_text_element(tag) {
+		return kBlockTextElements.some((it) => it.test(tag));
+	}
+	const createRange = (startPos, endPos) => [startPos - frameFlagOffset, endPos - frameFlagOffset];
+	const root = new HTMLElement(null, {}, "", null, [0, data.length], voidTag, options);
+	let currentParent = root;
+	const stack = [root];
+	let lastTextPos = -1;
+	let noNestedTagIndex = void 0;
+	let match;
+	data = `<${frameflag}>${data}</${frameflag}>`;
+	const { lowerCaseTagName, fixNestedATags } = options;
+	const dataEndPos = data.length - 28;
+	const frameFlagOffset = 27;
+	markupPattern.lastIndex = 0;
+	while (match = markupPattern.exec(data)) {
+		let { 0: matchText, 1: leadingSlash, 2: tagName, 3: attributes, 4: closingSlash } = match;
+		const matchLength = matchText.length;
+		const tagStartPos = markupPattern.lastIndex - matchLength;
+		const tagEndPos = markupPattern.lastIndex;
+		if (closingSlash && !leadingSlash && kUnquotedAttributeValueAtEnd.test(attributes) && !voidTag.isVoidElement(tagName)) {
+			attributes += closingSlash;
+			closingSlash = "";
+		}
+		if (lastTextPos > -1) {
+			if (lastTextPos + matchLength < tagEndPos) {
+				const text = data.substring(lastTextPos, tagStartPos);
+				currentParent.appendChild(new TextNode(text, null, createRange(lastTextPos, tagStartPos)));
+			}
+		}
+		lastTextPos = markupPattern.lastIndex;
+		if (hasCDATA && matchText.startsWith("<![CDATA[")) {
+			currentParent.appendChild(new TextNode(matchText, null, createRange(tagStartPos, tagEndPos)));
+			continue;
+		}
+		if (tagName === frameflag) continue;
+		if (matchText[1] === "!") {
+			if (options.comment) {
+				const text = data.substring(tagStartPos + 4, tagEndPos - 3);
+				currentParent.appendChild(new CommentNode(text, null, createRange(tagStartPos, tagEndPos)));
+			}
+			continue;
+		}
+		if (lowerCaseTagName) tagName = tagName.toLowerCase();
+		if (!leadingSlash) {
+			const attrs = {};
+			for (let attMatch; attMatch = kAttributePattern.exec(attributes);) {
+				const { 1: key, 2: val } = attMatch;
+				const isQuoted = val[0] === `'` || val[0] === `"`;
+				attrs[key.toLowerCase()] = isQuoted ? val.slice(1, val.length - 1) : val;
+			}
+			if (!closingSlash && !options.preserveTagNesting) {
+				var _kElementsClosedByOpe;
+				while ((_kElementsClosedByOpe = kElementsClosedByOpening[currentParent.rawTagName]) === null || _kElementsClosedByOpe === void 0 ? void 0 : _kElementsClosedByOpe[tagName]) {
+					stack.pop();
+					currentParent = arr_back(stack);
+				}
+			}
+			if (fixNestedATags && (tagName === "a" || tagName === "A")) {
+				if (noNestedTagIndex !== void 0) {
+					stack.splice(noNestedTagIndex);
+					currentParent = arr_back(stack);
+				}
+				noNestedTagIndex = stack.length;
+			}
+			const tagEndPos = markupPattern.lastIndex;
+			const tagStartPos = tagEndPos - matchLength;
+			currentParent = currentParent.appendChild(new HTMLElement(tagName, attrs, attributes.slice(1), null, createRange(tagStartPos, tagEndPos), voidTag, options));
+			stack.push(currentParent);
+			if (is_block_text_element(tagName)) {
+				const closeMarkup = `</${tagName}>`;
+				const closeIndex = lowerCaseTagName ? data.toLocaleLowerCase().indexOf(closeMarkup, markupPattern.lastIndex) : data.indexOf(closeMarkup, markupPattern.lastIndex);
+				const textEndPos = closeIndex === -1 ? dataEndPos : closeIndex;
+				if (element_should_be_ignore(tagName)) {
+					const text = data.substring(tagEndPos, textEndPos);
+					if (text.length > 0 && /\S/.test(text)) currentParent.appendChild(new TextNode(text, null, createRange(tagEndPos, textEndPos)));
+				}
+				if (closeIndex === -1) lastTextPos = markupPattern.lastIndex = data.length + 1;
+				else {
+					lastTextPos = markupPattern.lastIndex = closeIndex + closeMarkup.length;
+					leadingSlash = "/";
+				}
+			}
+		}
+		if (leadingSlash || closingSlash || voidTag.isVoidElement(tagName)) while (true) {
+			if (noNestedTagIndex != null && (tagName === "a" || tagName === "A")) noNestedTagIndex = void 0;
+			if (currentParent.rawTagName === tagName) {
+				currentParent.range[1] = createRange(-1, Math.max(lastTextPos, tagEndPos))[1];
+				stack.pop();
+				currentParent = arr_back(stack);
+				break;
+			} else {
+				const parentTagName = currentParent.tagName;
+				if (kElementsClosedByClosing[parentTagName]) {
+					if (kElementsClosedByClosing[parentTagName][tagName]) {
+						stack.pop();
+						currentParent = arr_back(stack);
+						continue;
+					}
+				}
+				const openTag = currentParent.rawTagName ? currentParent.rawTagName.toLowerCase() : "";
+				if (kElementsClosedByClosingExcept[openTag]) {
+					const closingTag = tagName.toLowerCase();
+					if (stack.length > 1) {
+						const possibleContainer = stack[stack.length - 2];
+						if (possibleContainer && possibleContainer.rawTagName && possibleContainer.rawTagName.toLowerCase() === closingTag && !kElementsClosedByClosingExcept[openTag][closingTag]) {
+							currentParent.range[1] = createRange(-1, Math.max(lastTextPos, tagEndPos))[1];
+							stack.pop();
+							currentParent = arr_back(stack);
+							continue;
+						}
+					}
+				}
+				if (options.closeAllByClosing === true) {
+					let i;
+					for (i = stack.length - 2; i >= 0; i--) if (stack[i].rawTagName === tagName) break;
+					if (i >= 0) {
+						while (stack.length > i) {
+							currentParent.range[1] = createRange(-1, Math.max(lastTextPos, tagEndPos))[1];
+							stack.pop();
+							currentParent = arr_back(stack);
+						}
+						continue;
+					}
+				}
+				break;
+			}
+		}
+	}
+	return stack;
+}
+/**
+* Parses HTML and returns a root element
+* Parse a chuck of HTML source.
+*/
+function parse$1(data, options = {}) {
+	const stack = base_parse(data, options);
+	const [root] = stack;
+	while (stack.length > 1) {
+		const last = stack.pop();
+		const oneBefore = arr_back(stack);
+		if (last.parentNode && last.parentNode.parentNode) {
+			if (last.parentNode === oneBefore && last.tagName === oneBefore.tagName) {
+				if (options.parseNoneClosedTags !== true) {
+					oneBefore.removeChild(last);
+					reparentChildren(last, oneBefore.parentNode);
+					stack.pop();
+				}
+			} else if (options.parseNoneClosedTags !== true) {
+				oneBefore.removeChild(last);
+				reparentChildren(last, oneBefore);
+			}
+		}
+	}
+	return root;
+}
+function reparentChildren(source, parent) {
+	const children = source.childNodes;
+	source.childNodes = [];
+	for (const child of children) {
+		child.parentNode = null;
+		parent.appendChild(child);
+	}
+}
+/**
+* Resolves a list of {@link NodeInsertable} to a list of nodes,
+* and removes nodes from any potential parent.
+*/
+function resolveInsertable(insertable) {
+	return insertable.map((val) => {
+		if (typeof val === "string") return new TextNode(val);
+		val.remove();
+		return val;
+	});
+}
+function resetParent(nodes, parent) {
+	return nodes.map((node) => {
+		node.parentNode = parent;
+		return node;
+	});
+}
+//#endregion
+//#region src/valid.ts
+/**
+* Parses HTML and returns a root element
+* Parse a chuck of HTML source.
+*/
+function valid(data, options = {}) {
+	const stack = base_parse(data, options);
+	return Boolean(stack.length === 1);
+}
+//#endregion
+//#region src/index.ts
+function parse(data, options = {}) {
+	return parse$1(data, options);
+}
+parse.parse = parse$1;
+parse.HTMLElement = HTMLElement;
+parse.CommentNode = CommentNode;
+parse.valid = valid;
+parse.Node = Node;
+parse.TextNode = TextNode;
+parse.NodeType = NodeType;
+//#endregion
+
+
+// EXTERNAL MODULE: ./node_modules/tldts/dist/cjs/index.js
+var cjs = __nccwpck_require__(935);
+;// CONCATENATED MODULE: ./node_modules/tough-cookie/dist/index.js
+// lib/pathMatch.ts
+function pathMatch(reqPath, cookiePath) {
+  if (cookiePath === reqPath) {
+    return true;
+  }
+  const idx = reqPath.indexOf(cookiePath);
+  if (idx === 0) {
+    if (cookiePath[cookiePath.length - 1] === "/") {
+      return true;
+    }
+    if (reqPath.startsWith(cookiePath) && reqPath[cookiePath.length] === "/") {
+      return true;
+    }
+  }
+  return false;
+}
+
+// lib/getPublicSuffix.ts
+
+var SPECIAL_USE_DOMAINS = ["local", "example", "invalid", "localhost", "test"];
+var SPECIAL_TREATMENT_DOMAINS = ["localhost", "invalid"];
+var defaultGetPublicSuffixOptions = {
+  allowSpecialUseDomain: false,
+  ignoreError: false
+};
+function getPublicSuffix(domain, options = {}) {
+  options = { ...defaultGetPublicSuffixOptions, ...options };
+  const domainParts = domain.split(".");
+  const topLevelDomain = domainParts[domainParts.length - 1];
+  const allowSpecialUseDomain = !!options.allowSpecialUseDomain;
+  const ignoreError = !!options.ignoreError;
+  if (allowSpecialUseDomain && topLevelDomain !== void 0 && SPECIAL_USE_DOMAINS.includes(topLevelDomain)) {
+    if (domainParts.length > 1) {
+      const secondLevelDomain = domainParts[domainParts.length - 2];
+      return `${secondLevelDomain}.${topLevelDomain}`;
+    } else if (SPECIAL_TREATMENT_DOMAINS.includes(topLevelDomain)) {
+      return topLevelDomain;
+    }
+  }
+  if (!ignoreError && topLevelDomain !== void 0 && SPECIAL_USE_DOMAINS.includes(topLevelDomain)) {
+    throw new Error(
+      `Cookie has domain set to the public suffix "${topLevelDomain}" which is a special use domain. To allow this, configure your CookieJar with {allowSpecialUseDomain: true, rejectPublicSuffixes: false}.`
+    );
+  }
+  const publicSuffix = (0,cjs/* getDomain */.FB)(domain, {
+    allowIcannDomains: true,
+    allowPrivateDomains: true
+  });
+  if (publicSuffix) return publicSuffix;
+}
+
+// lib/permuteDomain.ts
+function permuteDomain(domain, allowSpecialUseDomain) {
+  const pubSuf = getPublicSuffix(domain, {
+    allowSpecialUseDomain
+  });
+  if (!pubSuf) {
+    return void 0;
+  }
+  if (pubSuf == domain) {
+    return [domain];
+  }
+  if (domain.slice(-1) == ".") {
+    domain = domain.slice(0, -1);
+  }
+  const prefix = domain.slice(0, -(pubSuf.length + 1));
+  const parts = prefix.split(".").reverse();
+  let cur = pubSuf;
+  const permutations = [cur];
+  while (parts.length) {
+    const part = parts.shift();
+    cur = `${part}.${cur}`;
+    permutations.push(cur);
+  }
+  return permutations;
+}
+
+// lib/store.ts
+var Store = class {
+  constructor() {
+    this.synchronous = false;
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  findCookie(_domain, _path, _key, _callback) {
+    throw new Error("findCookie is not implemented");
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  findCookies(_domain, _path, _allowSpecialUseDomain = false, _callback) {
+    throw new Error("findCookies is not implemented");
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  putCookie(_cookie, _callback) {
+    throw new Error("putCookie is not implemented");
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  updateCookie(_oldCookie, _newCookie, _callback) {
+    throw new Error("updateCookie is not implemented");
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  removeCookie(_domain, _path, _key, _callback) {
+    throw new Error("removeCookie is not implemented");
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  removeCookies(_domain, _path, _callback) {
+    throw new Error("removeCookies is not implemented");
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  removeAllCookies(_callback) {
+    throw new Error("removeAllCookies is not implemented");
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  getAllCookies(_callback) {
+    throw new Error(
+      "getAllCookies is not implemented (therefore jar cannot be serialized)"
+    );
+  }
+};
+
+// lib/utils.ts
+var dist_objectToString = (obj) => Object.prototype.toString.call(obj);
+var safeArrayToString = (arr, seenArrays) => {
+  if (typeof arr.join !== "function") return dist_objectToString(arr);
+  seenArrays.add(arr);
+  const mapped = arr.map(
+    (val) => val === null || val === void 0 || seenArrays.has(val) ? "" : safeToStringImpl(val, seenArrays)
+  );
+  return mapped.join();
+};
+var safeToStringImpl = (val, seenArrays = /* @__PURE__ */ new WeakSet()) => {
+  if (typeof val !== "object" || val === null) {
+    return String(val);
+  } else if (typeof val.toString === "function") {
+    return Array.isArray(val) ? (
+      // Arrays have a weird custom toString that we need to replicate
+      safeArrayToString(val, seenArrays)
+    ) : (
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
+      String(val)
+    );
+  } else {
+    return dist_objectToString(val);
+  }
+};
+var safeToString = (val) => safeToStringImpl(val);
+function createPromiseCallback(cb) {
+  let callback;
+  let resolve;
+  let reject;
+  const promise = new Promise((_resolve, _reject) => {
+    resolve = _resolve;
+    reject = _reject;
+  });
+  if (typeof cb === "function") {
+    callback = (err, result) => {
+      try {
+        if (err) cb(err);
+        else cb(null, result);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error());
+      }
+    };
+  } else {
+    callback = (err, result) => {
+      try {
+        if (err) reject(err);
+        else resolve(result);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error());
+      }
+    };
+  }
+  return {
+    promise,
+    callback,
+    resolve: (value) => {
+      callback(null, value);
+      return promise;
+    },
+    reject: (error) => {
+      callback(error);
+      return promise;
+    }
+  };
+}
+function inOperator(k, o) {
+  return k in o;
+}
+
+// lib/memstore.ts
+var MemoryCookieStore = class extends Store {
+  /**
+   * Create a new {@link MemoryCookieStore}.
+   */
+  constructor() {
+    super();
+    this.synchronous = true;
+    this.idx = /* @__PURE__ */ Object.create(null);
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  findCookie(domain, path, key, callback) {
+    const promiseCallback = createPromiseCallback(callback);
+    if (domain == null || path == null || key == null) {
+      return promiseCallback.resolve(void 0);
+    }
+    const result = this.idx[domain]?.[path]?.[key];
+    return promiseCallback.resolve(result);
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  findCookies(domain, path, allowSpecialUseDomain = false, callback) {
+    if (typeof allowSpecialUseDomain === "function") {
+      callback = allowSpecialUseDomain;
+      allowSpecialUseDomain = true;
+    }
+    const results = [];
+    const promiseCallback = createPromiseCallback(callback);
+    if (!domain) {
+      return promiseCallback.resolve([]);
+    }
+    let pathMatcher;
+    if (!path) {
+      pathMatcher = function matchAll(domainIndex) {
+        for (const curPath in domainIndex) {
+          const pathIndex = domainIndex[curPath];
+          for (const key in pathIndex) {
+            const value = pathIndex[key];
+            if (value) {
+              results.push(value);
+            }
+          }
+        }
+      };
+    } else {
+      pathMatcher = function matchRFC(domainIndex) {
+        for (const cookiePath in domainIndex) {
+          if (pathMatch(path, cookiePath)) {
+            const pathIndex = domainIndex[cookiePath];
+            for (const key in pathIndex) {
+              const value = pathIndex[key];
+              if (value) {
+                results.push(value);
+              }
+            }
+          }
+        }
+      };
+    }
+    const domains = permuteDomain(domain, allowSpecialUseDomain) || [domain];
+    const idx = this.idx;
+    domains.forEach((curDomain) => {
+      const domainIndex = idx[curDomain];
+      if (!domainIndex) {
+        return;
+      }
+      pathMatcher(domainIndex);
+    });
+    return promiseCallback.resolve(results);
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  putCookie(cookie, callback) {
+    const promiseCallback = createPromiseCallback(callback);
+    const { domain, path, key } = cookie;
+    if (domain == null || path == null || key == null) {
+      return promiseCallback.resolve(void 0);
+    }
+    const domainEntry = this.idx[domain] ?? /* @__PURE__ */ Object.create(null);
+    this.idx[domain] = domainEntry;
+    const pathEntry = domainEntry[path] ?? /* @__PURE__ */ Object.create(null);
+    domainEntry[path] = pathEntry;
+    pathEntry[key] = cookie;
+    return promiseCallback.resolve(void 0);
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  updateCookie(_oldCookie, newCookie, callback) {
+    if (callback) this.putCookie(newCookie, callback);
+    else return this.putCookie(newCookie);
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  removeCookie(domain, path, key, callback) {
+    const promiseCallback = createPromiseCallback(callback);
+    delete this.idx[domain]?.[path]?.[key];
+    return promiseCallback.resolve(void 0);
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  removeCookies(domain, path, callback) {
+    const promiseCallback = createPromiseCallback(callback);
+    const domainEntry = this.idx[domain];
+    if (domainEntry) {
+      if (path) {
+        delete domainEntry[path];
+      } else {
+        delete this.idx[domain];
+      }
+    }
+    return promiseCallback.resolve(void 0);
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  removeAllCookies(callback) {
+    const promiseCallback = createPromiseCallback(callback);
+    this.idx = /* @__PURE__ */ Object.create(null);
+    return promiseCallback.resolve(void 0);
+  }
+  /**
+   * @internal No doc because this is an overload that supports the implementation
+   */
+  getAllCookies(callback) {
+    const promiseCallback = createPromiseCallback(callback);
+    const cookies = [];
+    const idx = this.idx;
+    const domains = Object.keys(idx);
+    domains.forEach((domain) => {
+      const domainEntry = idx[domain] ?? {};
+      const paths = Object.keys(domainEntry);
+      paths.forEach((path) => {
+        const pathEntry = domainEntry[path] ?? {};
+        const keys = Object.keys(pathEntry);
+        keys.forEach((key) => {
+          const keyEntry = pathEntry[key];
+          if (keyEntry != null) {
+            cookies.push(keyEntry);
+          }
+        });
+      });
+    });
+    cookies.sort((a, b) => {
+      return (a.creationIndex || 0) - (b.creationIndex || 0);
+    });
+    return promiseCallback.resolve(cookies);
+  }
+};
+
+// lib/validators.ts
+function dist_isNonEmptyString(data) {
+  return dist_isString(data) && data !== "";
+}
+function dist_isEmptyString(data) {
+  return data === "" || data instanceof String && data.toString() === "";
+}
+function dist_isString(data) {
+  return typeof data === "string" || data instanceof String;
+}
+function dist_isObject(data) {
+  return dist_objectToString(data) === "[object Object]";
+}
+function validate(bool, cbOrMessage, message) {
+  if (bool) return;
+  const cb = typeof cbOrMessage === "function" ? cbOrMessage : void 0;
+  let options = typeof cbOrMessage === "function" ? message : cbOrMessage;
+  if (!dist_isObject(options)) options = "[object Object]";
+  const err = new ParameterError(safeToString(options));
+  if (cb) cb(err);
+  else throw err;
+}
+var ParameterError = class extends Error {
+};
+
+// lib/version.ts
+var version = "6.1.0";
+
+// lib/cookie/constants.ts
+var PrefixSecurityEnum = {
+  SILENT: "silent",
+  STRICT: "strict",
+  DISABLED: "unsafe-disabled"
+};
+Object.freeze(PrefixSecurityEnum);
+var IP_V6_REGEX = `
+\\[?(?:
+(?:[a-fA-F\\d]{1,4}:){7}(?:[a-fA-F\\d]{1,4}|:)|
+(?:[a-fA-F\\d]{1,4}:){6}(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)){3}|:[a-fA-F\\d]{1,4}|:)|
+(?:[a-fA-F\\d]{1,4}:){5}(?::(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)){3}|(?::[a-fA-F\\d]{1,4}){1,2}|:)|
+(?:[a-fA-F\\d]{1,4}:){4}(?:(?::[a-fA-F\\d]{1,4}){0,1}:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)){3}|(?::[a-fA-F\\d]{1,4}){1,3}|:)|
+(?:[a-fA-F\\d]{1,4}:){3}(?:(?::[a-fA-F\\d]{1,4}){0,2}:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)){3}|(?::[a-fA-F\\d]{1,4}){1,4}|:)|
+(?:[a-fA-F\\d]{1,4}:){2}(?:(?::[a-fA-F\\d]{1,4}){0,3}:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)){3}|(?::[a-fA-F\\d]{1,4}){1,5}|:)|
+(?:[a-fA-F\\d]{1,4}:){1}(?:(?::[a-fA-F\\d]{1,4}){0,4}:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)){3}|(?::[a-fA-F\\d]{1,4}){1,6}|:)|
+(?::(?:(?::[a-fA-F\\d]{1,4}){0,5}:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)){3}|(?::[a-fA-F\\d]{1,4}){1,7}|:))
+)(?:%[0-9a-zA-Z]{1,})?\\]?
+`.replace(/\s*\/\/.*$/gm, "").replace(/\n/g, "").trim();
+var IP_V6_REGEX_OBJECT = new RegExp(`^${IP_V6_REGEX}$`);
+var IP_V4_REGEX = `(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])`;
+var IP_V4_REGEX_OBJECT = new RegExp(`^${IP_V4_REGEX}$`);
+
+// lib/cookie/canonicalDomain.ts
+function domainToASCII(domain) {
+  return new URL(`http://${domain}`).hostname;
+}
+function canonicalDomain(domainName) {
+  if (domainName == null) {
+    return void 0;
+  }
+  let str = domainName.trim().replace(/^\./, "");
+  if (IP_V6_REGEX_OBJECT.test(str)) {
+    if (!str.startsWith("[")) {
+      str = "[" + str;
+    }
+    if (!str.endsWith("]")) {
+      str = str + "]";
+    }
+    return domainToASCII(str).slice(1, -1);
+  }
+  if (/[^\u0001-\u007f]/.test(str)) {
+    return domainToASCII(str);
+  }
+  return str.toLowerCase();
+}
+
+// lib/cookie/formatDate.ts
+function formatDate(date) {
+  return date.toUTCString();
+}
+
+// lib/cookie/cookieName.ts
+var INVALID_TOKEN_CHARACTER = /[^\x21\x23-\x27\x2A\x2B\x2D\x2E\x30-\x39\x41-\x5A\x5E-\x7A\x7C\x7E]/;
+var CookieName = {
+  parse(input) {
+    if (input.length === 0 || INVALID_TOKEN_CHARACTER.test(input)) {
+      return void 0;
+    }
+    return input;
+  }
+};
+
+// lib/cookie/parseDate.ts
+function parseDate(cookieDate) {
+  if (!cookieDate) {
+    return void 0;
+  }
+  const flags = {
+    foundTime: void 0,
+    foundDayOfMonth: void 0,
+    foundMonth: void 0,
+    foundYear: void 0
+  };
+  const dateTokens = cookieDate.split(DELIMITER).filter((token) => token.length > 0);
+  for (const dateToken of dateTokens) {
+    if (flags.foundTime === void 0) {
+      const [, hours, minutes, seconds] = TIME.exec(dateToken) || [];
+      if (hours != void 0 && minutes != void 0 && seconds != void 0) {
+        const parsedHours = parseInt(hours, 10);
+        const parsedMinutes = parseInt(minutes, 10);
+        const parsedSeconds = parseInt(seconds, 10);
+        if (!isNaN(parsedHours) && !isNaN(parsedMinutes) && !isNaN(parsedSeconds)) {
+          flags.foundTime = {
+            hours: parsedHours,
+            minutes: parsedMinutes,
+            seconds: parsedSeconds
+          };
+          continue;
+        }
+      }
+    }
+    if (flags.foundDayOfMonth === void 0 && DAY_OF_MONTH.test(dateToken)) {
+      const dayOfMonth = parseInt(dateToken, 10);
+      if (!isNaN(dayOfMonth)) {
+        flags.foundDayOfMonth = dayOfMonth;
+        continue;
+      }
+    }
+    if (flags.foundMonth === void 0 && MONTH.test(dateToken)) {
+      const month = months.indexOf(dateToken.substring(0, 3).toLowerCase());
+      if (month >= 0 && month <= 11) {
+        flags.foundMonth = month;
+        continue;
+      }
+    }
+    if (flags.foundYear === void 0 && YEAR.test(dateToken)) {
+      const parsedYear = parseInt(dateToken, 10);
+      if (!isNaN(parsedYear)) {
+        flags.foundYear = parsedYear;
+        continue;
+      }
+    }
+  }
+  if (flags.foundYear !== void 0 && flags.foundYear >= 70 && flags.foundYear <= 99) {
+    flags.foundYear += 1900;
+  }
+  if (flags.foundYear !== void 0 && flags.foundYear >= 0 && flags.foundYear <= 69) {
+    flags.foundYear += 2e3;
+  }
+  if (flags.foundDayOfMonth === void 0 || flags.foundMonth === void 0 || flags.foundYear === void 0 || flags.foundTime === void 0) {
+    return void 0;
+  }
+  if (flags.foundDayOfMonth < 1 || flags.foundDayOfMonth > 31) {
+    return void 0;
+  }
+  if (flags.foundYear < 1601) {
+    return void 0;
+  }
+  if (flags.foundTime.hours > 23) {
+    return void 0;
+  }
+  if (flags.foundTime.minutes > 59) {
+    return void 0;
+  }
+  if (flags.foundTime.seconds > 59) {
+    return void 0;
+  }
+  const date = new Date(
+    Date.UTC(
+      flags.foundYear,
+      flags.foundMonth,
+      flags.foundDayOfMonth,
+      flags.foundTime.hours,
+      flags.foundTime.minutes,
+      flags.foundTime.seconds
+    )
+  );
+  if (date.getUTCFullYear() !== flags.foundYear || date.getUTCMonth() !== flags.foundMonth || date.getUTCDate() !== flags.foundDayOfMonth) {
+    return void 0;
+  }
+  return date;
+}
+var months = [
+  "jan",
+  "feb",
+  "mar",
+  "apr",
+  "may",
+  "jun",
+  "jul",
+  "aug",
+  "sep",
+  "oct",
+  "nov",
+  "dec"
+];
+var DELIMITER = /[\x09\x20-\x2F\x3B-\x40\x5B-\x60\x7B-\x7E]/;
+var TIME = /^(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[\x00-\x2F\x3A-\xFF][\x00-\xFF]*)?$/;
+var DAY_OF_MONTH = /^[0-9]{1,2}(?:[\x00-\x2F\x3A-\xFF][\x00-\xFF]*)?$/;
+var MONTH = /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[\x00-\xFF]*$/i;
+var YEAR = /^[\x30-\x39]{2,4}(?:[\x00-\x2F\x3A-\xFF][\x00-\xFF]*)?$/;
+
+// lib/cookie/cookie.ts
+var COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
+var PATH_VALUE = /[\x20-\x3A\x3C-\x7E]+/;
+var CONTROL_CHARS = /[\x00-\x1F]/;
+var TERMINATORS = ["\n", "\r", "\0"];
+function trimTerminator(str) {
+  if (dist_isEmptyString(str)) return str;
+  for (let t = 0; t < TERMINATORS.length; t++) {
+    const terminator = TERMINATORS[t];
+    const terminatorIdx = terminator ? str.indexOf(terminator) : -1;
+    if (terminatorIdx !== -1) {
+      str = str.slice(0, terminatorIdx);
+    }
+  }
+  return str;
+}
+function parseCookiePair(cookiePair, looseMode) {
+  cookiePair = trimTerminator(cookiePair);
+  let firstEq = cookiePair.indexOf("=");
+  if (looseMode) {
+    if (firstEq === 0) {
+      cookiePair = cookiePair.substring(1);
+      firstEq = cookiePair.indexOf("=");
+    }
+  } else {
+    if (firstEq <= 0) {
+      return void 0;
+    }
+  }
+  let cookieName, cookieValue;
+  if (firstEq <= 0) {
+    cookieName = "";
+    cookieValue = cookiePair.trim();
+  } else {
+    cookieName = cookiePair.slice(0, firstEq).trim();
+    cookieValue = cookiePair.slice(firstEq + 1).trim();
+  }
+  if (CONTROL_CHARS.test(cookieName) || CONTROL_CHARS.test(cookieValue)) {
+    return void 0;
+  }
+  const c = new Cookie();
+  c.key = cookieName;
+  c.value = cookieValue;
+  return c;
+}
+function dist_parse(str, options) {
+  if (dist_isEmptyString(str) || !dist_isString(str)) {
+    return void 0;
+  }
+  str = str.trim();
+  const firstSemi = str.indexOf(";");
+  const cookiePair = firstSemi === -1 ? str : str.slice(0, firstSemi);
+  const c = parseCookiePair(cookiePair, options?.loose ?? false);
+  if (!c) {
+    return void 0;
+  }
+  if (firstSemi === -1) {
+    return c;
+  }
+  const unparsed = str.slice(firstSemi + 1).trim();
+  if (unparsed.length === 0) {
+    return c;
+  }
+  const cookie_avs = unparsed.split(";");
+  for (const cookie_av of cookie_avs) {
+    const av = cookie_av.trim();
+    if (av.length === 0) {
+      continue;
+    }
+    const av_sep = av.indexOf("=");
+    let av_key, av_value;
+    if (av_sep === -1) {
+      av_key = av;
+      av_value = null;
+    } else {
+      av_key = av.slice(0, av_sep);
+      av_value = av.slice(av_sep + 1);
+    }
+    av_key = av_key.trim().toLowerCase();
+    if (av_value) {
+      av_value = av_value.trim();
+    }
+    switch (av_key) {
+      case "expires":
+        if (av_value) {
+          const exp = parseDate(av_value);
+          if (exp) {
+            c.expires = exp;
+          }
+        }
+        break;
+      case "max-age":
+        if (av_value) {
+          if (/^-?[0-9]+$/.test(av_value)) {
+            const delta = parseInt(av_value, 10);
+            c.setMaxAge(delta);
+          }
+        }
+        break;
+      case "domain":
+        if (av_value) {
+          const domain = av_value.trim().replace(/^\./, "");
+          if (domain) {
+            c.domain = domain.toLowerCase();
+          }
+        }
+        break;
+      case "path":
+        c.path = av_value && av_value[0] === "/" ? av_value : null;
+        break;
+      case "secure":
+        c.secure = true;
+        break;
+      case "httponly":
+        c.httpOnly = true;
+        break;
+      case "samesite":
+        switch (av_value ? av_value.toLowerCase() : "") {
+          case "strict":
+            c.sameSite = "strict";
+            break;
+          case "lax":
+            c.sameSite = "lax";
+            break;
+          case "none":
+            c.sameSite = "none";
+            break;
+          default:
+            c.sameSite = void 0;
+            break;
+        }
+        break;
+      default:
+        c.extensions = c.extensions || [];
+        c.extensions.push(av);
+        break;
+    }
+  }
+  return c;
+}
+function fromJSON(str) {
+  if (!str || dist_isEmptyString(str)) {
+    return void 0;
+  }
+  let obj;
+  if (typeof str === "string") {
+    try {
+      obj = JSON.parse(str);
+    } catch {
+      return void 0;
+    }
+  } else {
+    obj = str;
+  }
+  const c = new Cookie();
+  Cookie.serializableProperties.forEach((prop) => {
+    if (obj && typeof obj === "object" && inOperator(prop, obj)) {
+      const val = obj[prop];
+      if (val === void 0) {
+        return;
+      }
+      if (inOperator(prop, cookieDefaults) && val === cookieDefaults[prop]) {
+        return;
+      }
+      switch (prop) {
+        case "key":
+        case "value":
+        case "sameSite":
+          if (typeof val === "string") {
+            c[prop] = val;
+          }
+          break;
+        case "expires":
+        case "creation":
+        case "lastAccessed":
+          if (typeof val === "number" || typeof val === "string" || val instanceof Date) {
+            c[prop] = obj[prop] == "Infinity" ? "Infinity" : new Date(val);
+          } else if (val === null) {
+            c[prop] = null;
+          }
+          break;
+        case "maxAge":
+          if (typeof val === "number" || val === "Infinity" || val === "-Infinity") {
+            c[prop] = val;
+          }
+          break;
+        case "domain":
+        case "path":
+          if (typeof val === "string" || val === null) {
+            c[prop] = val;
+          }
+          break;
+        case "secure":
+        case "httpOnly":
+          if (typeof val === "boolean") {
+            c[prop] = val;
+          }
+          break;
+        case "extensions":
+          if (Array.isArray(val) && val.every((item) => typeof item === "string")) {
+            c[prop] = val;
+          }
+          break;
+        case "hostOnly":
+        case "pathIsDefault":
+          if (typeof val === "boolean" || val === null) {
+            c[prop] = val;
+          }
+          break;
+      }
+    }
+  });
+  return c;
+}
+var cookieDefaults = {
+  // the order in which the RFC has them:
+  key: "",
+  value: "",
+  expires: "Infinity",
+  maxAge: null,
+  domain: null,
+  path: null,
+  secure: false,
+  httpOnly: false,
+  extensions: null,
+  // set by the CookieJar:
+  hostOnly: null,
+  pathIsDefault: null,
+  creation: null,
+  lastAccessed: null,
+  sameSite: void 0
+};
+var _Cookie = class _Cookie {
+  /**
+   * Create a new Cookie instance.
+   * @public
+   * @param options - The attributes to set on the cookie
+   */
+  constructor(options = {}) {
+    this.key = options.key ?? cookieDefaults.key;
+    this.value = options.value ?? cookieDefaults.value;
+    this.expires = options.expires ?? cookieDefaults.expires;
+    this.maxAge = options.maxAge ?? cookieDefaults.maxAge;
+    this.domain = options.domain ?? cookieDefaults.domain;
+    this.path = options.path ?? cookieDefaults.path;
+    this.secure = options.secure ?? cookieDefaults.secure;
+    this.httpOnly = options.httpOnly ?? cookieDefaults.httpOnly;
+    this.extensions = options.extensions ?? cookieDefaults.extensions;
+    this.creation = options.creation ?? cookieDefaults.creation;
+    this.hostOnly = options.hostOnly ?? cookieDefaults.hostOnly;
+    this.pathIsDefault = options.pathIsDefault ?? cookieDefaults.pathIsDefault;
+    this.lastAccessed = options.lastAccessed ?? cookieDefaults.lastAccessed;
+    this.sameSite = options.sameSite ?? cookieDefaults.sameSite;
+    this.creation = options.creation ?? /* @__PURE__ */ new Date();
+    Object.defineProperty(this, "creationIndex", {
+      configurable: false,
+      enumerable: false,
+      // important for assert.deepEqual checks
+      writable: true,
+      value: ++_Cookie.cookiesCreated
+    });
+    this.creationIndex = _Cookie.cookiesCreated;
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    const now = Date.now();
+    const hostOnly = this.hostOnly != null ? this.hostOnly.toString() : "?";
+    const createAge = this.creation && this.creation !== "Infinity" ? `${String(now - this.creation.getTime())}ms` : "?";
+    const accessAge = this.lastAccessed && this.lastAccessed !== "Infinity" ? `${String(now - this.lastAccessed.getTime())}ms` : "?";
+    return `Cookie="${this.toString()}; hostOnly=${hostOnly}; aAge=${accessAge}; cAge=${createAge}"`;
+  }
+  /**
+   * For convenience in using `JSON.stringify(cookie)`. Returns a plain-old Object that can be JSON-serialized.
+   *
+   * @remarks
+   * - Any `Date` properties (such as {@link Cookie.expires}, {@link Cookie.creation}, and {@link Cookie.lastAccessed}) are exported in ISO format (`Date.toISOString()`).
+   *
+   *  - Custom Cookie properties are discarded. In tough-cookie 1.x, since there was no {@link Cookie.toJSON} method explicitly defined, all enumerable properties were captured.
+   *      If you want a property to be serialized, add the property name to {@link Cookie.serializableProperties}.
+   */
+  toJSON() {
+    const obj = {};
+    for (const prop of _Cookie.serializableProperties) {
+      const val = this[prop];
+      if (val === cookieDefaults[prop]) {
+        continue;
+      }
+      switch (prop) {
+        case "key":
+        case "value":
+        case "sameSite":
+          if (typeof val === "string") {
+            obj[prop] = val;
+          }
+          break;
+        case "expires":
+        case "creation":
+        case "lastAccessed":
+          if (typeof val === "number" || typeof val === "string" || val instanceof Date) {
+            obj[prop] = val == "Infinity" ? "Infinity" : new Date(val).toISOString();
+          } else if (val === null) {
+            obj[prop] = null;
+          }
+          break;
+        case "maxAge":
+          if (typeof val === "number" || val === "Infinity" || val === "-Infinity") {
+            obj[prop] = val;
+          }
+          break;
+        case "domain":
+        case "path":
+          if (typeof val === "string" || val === null) {
+            obj[prop] = val;
+          }
+          break;
+        case "secure":
+        case "httpOnly":
+          if (typeof val === "boolean") {
+            obj[prop] = val;
+          }
+          break;
+        case "extensions":
+          if (Array.isArray(val)) {
+            obj[prop] = val;
+          }
+          break;
+        case "hostOnly":
+        case "pathIsDefault":
+          if (typeof val === "boolean" || val === null) {
+            obj[prop] = val;
+          }
+          break;
+      }
+    }
+    return obj;
+  }
+  /**
+   * Does a deep clone of this cookie, implemented exactly as `Cookie.fromJSON(cookie.toJSON())`.
+   * @public
+   */
+  clone() {
+    return fromJSON(this.toJSON());
+  }
+  /**
+   * Validates cookie attributes for semantic correctness. Useful for "lint" checking any `Set-Cookie` headers you generate.
+   * For now, it returns a boolean, but eventually could return a reason string.
+   *
+   * @remarks
+   * Works for a few things, but is by no means comprehensive.
+   * Checks that the cookie name is a non-empty token as defined in RFC 6265 Section 4.1.1.
+   * Nameless cookies (including those parsed in loose mode or created with `new Cookie({ value })`)
+   * and names containing characters outside the token grammar (such as `a b`) return `false`.
+   * Parsing and storage remain permissive; this check only applies to explicit validation.
+   *
+   * @beta
+   */
+  validate() {
+    if (CookieName.parse(this.key) === void 0) {
+      return false;
+    }
+    if (!this.value || !COOKIE_OCTETS.test(this.value)) {
+      return false;
+    }
+    if (this.expires != "Infinity" && !(this.expires instanceof Date) && !parseDate(this.expires)) {
+      return false;
+    }
+    if (this.maxAge != null && this.maxAge !== "Infinity" && (this.maxAge === "-Infinity" || this.maxAge <= 0)) {
+      return false;
+    }
+    if (this.path != null && !PATH_VALUE.test(this.path)) {
+      return false;
+    }
+    const cdomain = this.cdomain();
+    if (cdomain) {
+      if (cdomain.match(/\.$/)) {
+        return false;
+      }
+      const suffix = getPublicSuffix(cdomain);
+      if (suffix == null && !IP_V4_REGEX_OBJECT.test(cdomain) && !IP_V6_REGEX_OBJECT.test(cdomain)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  /**
+   * Sets the 'Expires' attribute on a cookie.
+   *
+   * @remarks
+   * When given a `string` value it will be parsed with {@link parseDate}. If the value can't be parsed as a cookie date
+   * then the 'Expires' attribute will be set to `"Infinity"`.
+   *
+   * @param exp - the new value for the 'Expires' attribute of the cookie.
+   */
+  setExpires(exp) {
+    if (exp instanceof Date) {
+      this.expires = exp;
+    } else {
+      this.expires = parseDate(exp) || "Infinity";
+    }
+  }
+  /**
+   * Sets the 'Max-Age' attribute (in seconds) on a cookie.
+   *
+   * @remarks
+   * Coerces `-Infinity` to `"-Infinity"` and `Infinity` to `"Infinity"` so it can be serialized to JSON.
+   *
+   * @param age - the new value for the 'Max-Age' attribute (in seconds).
+   */
+  setMaxAge(age) {
+    if (age === Infinity) {
+      this.maxAge = "Infinity";
+    } else if (age === -Infinity) {
+      this.maxAge = "-Infinity";
+    } else {
+      this.maxAge = age;
+    }
+  }
+  /**
+   * Encodes to a `Cookie` header value (specifically, the {@link Cookie.key} and {@link Cookie.value} properties joined with "=").
+   * @public
+   */
+  cookieString() {
+    const val = this.value || "";
+    if (this.key) {
+      return `${this.key}=${val}`;
+    }
+    return val;
+  }
+  /**
+   * Encodes to a `Set-Cookie header` value.
+   * @public
+   */
+  toString() {
+    let str = this.cookieString();
+    if (this.expires != "Infinity") {
+      if (this.expires instanceof Date) {
+        str += `; Expires=${formatDate(this.expires)}`;
+      }
+    }
+    if (this.maxAge != null && this.maxAge != Infinity) {
+      str += `; Max-Age=${String(this.maxAge)}`;
+    }
+    if (this.domain && !this.hostOnly) {
+      str += `; Domain=${this.domain}`;
+    }
+    if (this.path) {
+      str += `; Path=${this.path}`;
+    }
+    if (this.secure) {
+      str += "; Secure";
+    }
+    if (this.httpOnly) {
+      str += "; HttpOnly";
+    }
+    if (this.sameSite) {
+      if (this.sameSite.toLowerCase() === _Cookie.sameSiteCanonical.lax.toLowerCase()) {
+        str += `; SameSite=${_Cookie.sameSiteCanonical.lax}`;
+      } else if (this.sameSite.toLowerCase() === _Cookie.sameSiteCanonical.strict.toLowerCase()) {
+        str += `; SameSite=${_Cookie.sameSiteCanonical.strict}`;
+      } else if (this.sameSite.toLowerCase() === _Cookie.sameSiteCanonical.none.toLowerCase()) {
+        str += `; SameSite=${_Cookie.sameSiteCanonical.none}`;
+      } else {
+        str += `; SameSite=${this.sameSite}`;
+      }
+    }
+    if (this.extensions) {
+      this.extensions.forEach((ext) => {
+        str += `; ${ext}`;
+      });
+    }
+    return str;
+  }
+  /**
+   * Computes the TTL relative to now (milliseconds).
+   *
+   * @remarks
+   * - `Infinity` is returned for cookies without an explicit expiry
+   *
+   * - `0` is returned if the cookie is expired.
+   *
+   * - Otherwise a time-to-live in milliseconds is returned.
+   *
+   * @param now - passing an explicit value is mostly used for testing purposes since this defaults to the `Date.now()`
+   * @public
+   */
+  TTL(now = Date.now()) {
+    if (this.maxAge != null && typeof this.maxAge === "number") {
+      return this.maxAge <= 0 ? 0 : this.maxAge * 1e3;
+    }
+    const expires = this.expires;
+    if (expires === "Infinity") {
+      return Infinity;
+    }
+    return (expires?.getTime() ?? now) - (now || Date.now());
+  }
+  /**
+   * Computes the absolute unix-epoch milliseconds that this cookie expires.
+   *
+   * The "Max-Age" attribute takes precedence over "Expires" (as per the RFC). The {@link Cookie.lastAccessed} attribute
+   * (or the `now` parameter if given) is used to offset the {@link Cookie.maxAge} attribute.
+   *
+   * If Expires ({@link Cookie.expires}) is set, that's returned.
+   *
+   * @param now - can be used to provide a time offset (instead of {@link Cookie.lastAccessed}) to use when calculating the "Max-Age" value
+   */
+  expiryTime(now) {
+    if (this.maxAge != null) {
+      if (this.maxAge === "Infinity") {
+        return Infinity;
+      }
+      const relativeTo = now || this.lastAccessed || /* @__PURE__ */ new Date();
+      const maxAge = typeof this.maxAge === "number" ? this.maxAge : -Infinity;
+      const age = maxAge <= 0 ? -Infinity : maxAge * 1e3;
+      if (relativeTo === "Infinity") {
+        return Infinity;
+      }
+      return relativeTo.getTime() + age;
+    }
+    if (this.expires == "Infinity") {
+      return Infinity;
+    }
+    return this.expires ? this.expires.getTime() : void 0;
+  }
+  /**
+   * Similar to {@link Cookie.expiryTime}, computes the absolute unix-epoch milliseconds that this cookie expires and returns it as a Date.
+   *
+   * The "Max-Age" attribute takes precedence over "Expires" (as per the RFC). The {@link Cookie.lastAccessed} attribute
+   * (or the `now` parameter if given) is used to offset the {@link Cookie.maxAge} attribute.
+   *
+   * If Expires ({@link Cookie.expires}) is set, that's returned.
+   *
+   * @param now - can be used to provide a time offset (instead of {@link Cookie.lastAccessed}) to use when calculating the "Max-Age" value
+   */
+  expiryDate(now) {
+    const millisec = this.expiryTime(now);
+    if (millisec == Infinity) {
+      return /* @__PURE__ */ new Date(2147483647e3);
+    } else if (millisec == -Infinity) {
+      return /* @__PURE__ */ new Date(0);
+    } else {
+      return millisec == void 0 ? void 0 : new Date(millisec);
+    }
+  }
+  /**
+   * Indicates if the cookie has been persisted to a store or not.
+   * @public
+   */
+  isPersistent() {
+    return this.maxAge != null || this.expires != "Infinity";
+  }
+  /**
+   * Calls {@link canonicalDomain} with the {@link Cookie.domain} property.
+   * @public
+   */
+  canonicalizedDomain() {
+    return canonicalDomain(this.domain);
+  }
+  /**
+   * Alias for {@link Cookie.canonicalizedDomain}
+   * @public
+   */
+  cdomain() {
+    return canonicalDomain(this.domain);
+  }
+  /**
+   * Parses a string into a Cookie object.
+   *
+   * @remarks
+   * Note: when parsing a `Cookie` header it must be split by ';' before each Cookie string can be parsed.
+   *
+   * @example
+   * ```
+   * // parse a `Set-Cookie` header
+   * const setCookieHeader = 'a=bcd; Expires=Tue, 18 Oct 2011 07:05:03 GMT'
+   * const cookie = Cookie.parse(setCookieHeader)
+   * cookie.key === 'a'
+   * cookie.value === 'bcd'
+   * cookie.expires === new Date(Date.parse('Tue, 18 Oct 2011 07:05:03 GMT'))
+   * ```
+   *
+   * @example
+   * ```
+   * // parse a `Cookie` header
+   * const cookieHeader = 'name=value; name2=value2; name3=value3'
+   * const cookies = cookieHeader.split(';').map(Cookie.parse)
+   * cookies[0].name === 'name'
+   * cookies[0].value === 'value'
+   * cookies[1].name === 'name2'
+   * cookies[1].value === 'value2'
+   * cookies[2].name === 'name3'
+   * cookies[2].value === 'value3'
+   * ```
+   *
+   * @param str - The `Set-Cookie` header or a Cookie string to parse.
+   * @param options - Configures `strict` or `loose` mode for cookie parsing
+   */
+  static parse(str, options) {
+    return dist_parse(str, options);
+  }
+  /**
+   * Does the reverse of {@link Cookie.toJSON}.
+   *
+   * @remarks
+   * Any Date properties (such as .expires, .creation, and .lastAccessed) are parsed via Date.parse, not tough-cookie's parseDate, since ISO timestamps are being handled at this layer.
+   *
+   * @example
+   * ```
+   * const json = JSON.stringify({
+   *   key: 'alpha',
+   *   value: 'beta',
+   *   domain: 'example.com',
+   *   path: '/foo',
+   *   expires: '2038-01-19T03:14:07.000Z',
+   * })
+   * const cookie = Cookie.fromJSON(json)
+   * cookie.key === 'alpha'
+   * cookie.value === 'beta'
+   * cookie.domain === 'example.com'
+   * cookie.path === '/foo'
+   * cookie.expires === new Date(Date.parse('2038-01-19T03:14:07.000Z'))
+   * ```
+   *
+   * @param str - An unparsed JSON string or a value that has already been parsed as JSON
+   */
+  static fromJSON(str) {
+    return fromJSON(str);
+  }
+};
+_Cookie.cookiesCreated = 0;
+/**
+ * @internal
+ */
+_Cookie.sameSiteLevel = {
+  strict: 3,
+  lax: 2,
+  none: 1
+};
+/**
+ * @internal
+ */
+_Cookie.sameSiteCanonical = {
+  strict: "Strict",
+  lax: "Lax",
+  none: "None"
+};
+/**
+ * Cookie properties that will be serialized when using {@link Cookie.fromJSON} and {@link Cookie.toJSON}.
+ * @public
+ */
+_Cookie.serializableProperties = [
+  "key",
+  "value",
+  "expires",
+  "maxAge",
+  "domain",
+  "path",
+  "secure",
+  "httpOnly",
+  "extensions",
+  "hostOnly",
+  "pathIsDefault",
+  "creation",
+  "lastAccessed",
+  "sameSite"
+];
+var Cookie = _Cookie;
+
+// lib/cookie/cookieCompare.ts
+var MAX_TIME = 2147483647e3;
+function cookieCompare(a, b) {
+  let cmp;
+  const aPathLen = a.path ? a.path.length : 0;
+  const bPathLen = b.path ? b.path.length : 0;
+  cmp = bPathLen - aPathLen;
+  if (cmp !== 0) {
+    return cmp;
+  }
+  const aTime = a.creation && a.creation instanceof Date ? a.creation.getTime() : MAX_TIME;
+  const bTime = b.creation && b.creation instanceof Date ? b.creation.getTime() : MAX_TIME;
+  cmp = aTime - bTime;
+  if (cmp !== 0) {
+    return cmp;
+  }
+  cmp = (a.creationIndex || 0) - (b.creationIndex || 0);
+  return cmp;
+}
+
+// lib/cookie/defaultPath.ts
+function defaultPath(path) {
+  if (!path || path.slice(0, 1) !== "/") {
+    return "/";
+  }
+  if (path === "/") {
+    return path;
+  }
+  const rightSlash = path.lastIndexOf("/");
+  if (rightSlash === 0) {
+    return "/";
+  }
+  return path.slice(0, rightSlash);
+}
+
+// lib/cookie/domainMatch.ts
+var IP_REGEX_LOWERCASE = /(?:^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}$)|(?:^(?:(?:[a-f\d]{1,4}:){7}(?:[a-f\d]{1,4}|:)|(?:[a-f\d]{1,4}:){6}(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}|:[a-f\d]{1,4}|:)|(?:[a-f\d]{1,4}:){5}(?::(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}|(?::[a-f\d]{1,4}){1,2}|:)|(?:[a-f\d]{1,4}:){4}(?:(?::[a-f\d]{1,4}){0,1}:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}|(?::[a-f\d]{1,4}){1,3}|:)|(?:[a-f\d]{1,4}:){3}(?:(?::[a-f\d]{1,4}){0,2}:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}|(?::[a-f\d]{1,4}){1,4}|:)|(?:[a-f\d]{1,4}:){2}(?:(?::[a-f\d]{1,4}){0,3}:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}|(?::[a-f\d]{1,4}){1,5}|:)|(?:[a-f\d]{1,4}:){1}(?:(?::[a-f\d]{1,4}){0,4}:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}|(?::[a-f\d]{1,4}){1,6}|:)|(?::(?:(?::[a-f\d]{1,4}){0,5}:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)){3}|(?::[a-f\d]{1,4}){1,7}|:)))$)/;
+function domainMatch(domain, cookieDomain, canonicalize) {
+  if (domain == null || cookieDomain == null) {
+    return void 0;
+  }
+  let _str;
+  let _domStr;
+  if (canonicalize !== false) {
+    _str = canonicalDomain(domain);
+    _domStr = canonicalDomain(cookieDomain);
+  } else {
+    _str = domain;
+    _domStr = cookieDomain;
+  }
+  if (_str == null || _domStr == null) {
+    return void 0;
+  }
+  if (_str == _domStr) {
+    return true;
+  }
+  const idx = _str.lastIndexOf(_domStr);
+  if (idx <= 0) {
+    return false;
+  }
+  if (_str.length !== _domStr.length + idx) {
+    return false;
+  }
+  if (_str.substring(idx - 1, idx) !== ".") {
+    return false;
+  }
+  return !IP_REGEX_LOWERCASE.test(_str);
+}
+
+// lib/cookie/secureContext.ts
+function isLoopbackV4(address) {
+  const octets = address.split(".");
+  return octets.length === 4 && octets[0] !== void 0 && parseInt(octets[0], 10) === 127;
+}
+function isLoopbackV6(address) {
+  return address === "::1";
+}
+function isNormalizedLocalhostTLD(lowerHost) {
+  return lowerHost.endsWith(".localhost");
+}
+function isLocalHostname(host) {
+  const lowerHost = host.toLowerCase();
+  return lowerHost === "localhost" || isNormalizedLocalhostTLD(lowerHost);
+}
+function hostNoBrackets(host) {
+  if (host.length >= 2 && host.startsWith("[") && host.endsWith("]")) {
+    return host.substring(1, host.length - 1);
+  }
+  return host;
+}
+function isPotentiallyTrustworthy(inputUrl, allowSecureOnLocal = true) {
+  let url;
+  if (typeof inputUrl === "string") {
+    try {
+      url = new URL(inputUrl);
+    } catch {
+      return false;
+    }
+  } else {
+    url = inputUrl;
+  }
+  const scheme = url.protocol.replace(":", "").toLowerCase();
+  const hostname = hostNoBrackets(url.hostname).replace(/\.+$/, "");
+  if (scheme === "https" || scheme === "wss") {
+    return true;
+  }
+  if (!allowSecureOnLocal) {
+    return false;
+  }
+  if (IP_V4_REGEX_OBJECT.test(hostname)) {
+    return isLoopbackV4(hostname);
+  }
+  if (IP_V6_REGEX_OBJECT.test(hostname)) {
+    return isLoopbackV6(hostname);
+  }
+  return isLocalHostname(hostname);
+}
+
+// lib/cookie/cookieJar.ts
+var defaultSetCookieOptions = {
+  loose: false,
+  sameSiteContext: void 0,
+  ignoreError: false,
+  http: true
+};
+var defaultGetCookieOptions = {
+  http: true,
+  expire: true,
+  allPaths: false,
+  sameSiteContext: void 0,
+  sort: void 0
+};
+var SAME_SITE_CONTEXT_VAL_ERR = 'Invalid sameSiteContext option for getCookies(); expected one of "strict", "lax", or "none"';
+function getCookieContext(url) {
+  if (url && typeof url === "object" && "hostname" in url && typeof url.hostname === "string" && "pathname" in url && typeof url.pathname === "string" && "protocol" in url && typeof url.protocol === "string") {
+    let pathname = url.pathname;
+    try {
+      pathname = decodeURI(pathname);
+    } catch {
+    }
+    return {
+      hostname: url.hostname,
+      pathname,
+      protocol: url.protocol
+    };
+  } else if (typeof url === "string") {
+    const parsed = new URL(url);
+    let pathname = parsed.pathname;
+    try {
+      pathname = decodeURI(pathname);
+    } catch {
+    }
+    return {
+      hostname: parsed.hostname,
+      pathname,
+      protocol: parsed.protocol
+    };
+  } else {
+    throw new ParameterError("`url` argument is not a string or URL.");
+  }
+}
+function checkSameSiteContext(value) {
+  const context = value.toLowerCase();
+  if (context === "none" || context === "lax" || context === "strict") {
+    return context;
+  } else {
+    return void 0;
+  }
+}
+function isSecurePrefixConditionMet(cookie) {
+  const startsWithSecurePrefix = typeof cookie.key === "string" && cookie.key.startsWith("__Secure-");
+  return !startsWithSecurePrefix || cookie.secure;
+}
+function isHostPrefixConditionMet(cookie) {
+  const startsWithHostPrefix = typeof cookie.key === "string" && cookie.key.startsWith("__Host-");
+  return !startsWithHostPrefix || Boolean(
+    cookie.secure && cookie.hostOnly && cookie.path != null && cookie.path === "/" && !cookie.pathIsDefault
+  );
+}
+function getNormalizedPrefixSecurity(prefixSecurity) {
+  const normalizedPrefixSecurity = prefixSecurity.toLowerCase();
+  switch (normalizedPrefixSecurity) {
+    case PrefixSecurityEnum.STRICT:
+    case PrefixSecurityEnum.SILENT:
+    case PrefixSecurityEnum.DISABLED:
+      return normalizedPrefixSecurity;
+    default:
+      return PrefixSecurityEnum.SILENT;
+  }
+}
+var CookieJar = class _CookieJar {
+  /**
+   * Creates a new `CookieJar` instance.
+   *
+   * @remarks
+   * - If a custom store is not passed to the constructor, an in-memory store ({@link MemoryCookieStore} will be created and used.
+   * - If a boolean value is passed as the `options` parameter, this is equivalent to passing `{ rejectPublicSuffixes: <value> }`
+   *
+   * @param store - a custom {@link Store} implementation (defaults to {@link MemoryCookieStore})
+   * @param options - configures how cookies are processed by the cookie jar
+   */
+  constructor(store, options) {
+    if (typeof options === "boolean") {
+      options = { rejectPublicSuffixes: options };
+    }
+    this.rejectPublicSuffixes = options?.rejectPublicSuffixes ?? true;
+    this.enableLooseMode = options?.looseMode ?? false;
+    this.allowSpecialUseDomain = options?.allowSpecialUseDomain ?? true;
+    this.allowSecureOnLocal = options?.allowSecureOnLocal ?? true;
+    this.enforceSecureOriginOnStorage = options?.enforceSecureOriginOnStorage ?? true;
+    this.prefixSecurity = getNormalizedPrefixSecurity(
+      options?.prefixSecurity ?? "silent"
+    );
+    this.store = store ?? new MemoryCookieStore();
+  }
+  callSync(fn) {
+    if (!this.store.synchronous) {
+      throw new Error(
+        "CookieJar store is not synchronous; use async API instead."
+      );
+    }
+    let syncErr = null;
+    let syncResult = void 0;
+    try {
+      fn.call(this, (error, result) => {
+        syncErr = error;
+        syncResult = result;
+      });
+    } catch (err) {
+      syncErr = err;
+    }
+    if (syncErr) throw syncErr;
+    return syncResult;
+  }
+  /**
+   * @internal No doc because this is the overload implementation
+   */
+  setCookie(cookie, url, options, callback) {
+    if (typeof options === "function") {
+      callback = options;
+      options = void 0;
+    }
+    const promiseCallback = createPromiseCallback(callback);
+    const cb = promiseCallback.callback;
+    let context;
+    try {
+      if (typeof url === "string") {
+        validate(
+          dist_isNonEmptyString(url),
+          callback,
+          safeToString(options)
+        );
+      }
+      context = getCookieContext(url);
+      if (typeof url === "function") {
+        return promiseCallback.reject(new Error("No URL was specified"));
+      }
+      if (typeof options === "function") {
+        options = defaultSetCookieOptions;
+      }
+      validate(typeof cb === "function", cb);
+      if (!dist_isNonEmptyString(cookie) && !dist_isObject(cookie) && cookie instanceof String && cookie.length == 0) {
+        return promiseCallback.resolve(void 0);
+      }
+    } catch (err) {
+      return promiseCallback.reject(err);
+    }
+    const host = canonicalDomain(context.hostname) ?? null;
+    const loose = options?.loose || this.enableLooseMode;
+    let sameSiteContext = null;
+    if (options?.sameSiteContext) {
+      sameSiteContext = checkSameSiteContext(options.sameSiteContext);
+      if (!sameSiteContext) {
+        return promiseCallback.reject(new Error(SAME_SITE_CONTEXT_VAL_ERR));
+      }
+    }
+    if (typeof cookie === "string" || cookie instanceof String) {
+      const parsedCookie = Cookie.parse(cookie.toString(), { loose });
+      if (!parsedCookie) {
+        const err = new Error("Cookie failed to parse");
+        return options?.ignoreError ? promiseCallback.resolve(void 0) : promiseCallback.reject(err);
+      }
+      cookie = parsedCookie;
+    } else if (!(cookie instanceof Cookie)) {
+      const err = new Error(
+        "First argument to setCookie must be a Cookie object or string"
+      );
+      return options?.ignoreError ? promiseCallback.resolve(void 0) : promiseCallback.reject(err);
+    }
+    const now = options?.now || /* @__PURE__ */ new Date();
+    if (this.rejectPublicSuffixes && cookie.domain) {
+      try {
+        const cdomain = cookie.cdomain();
+        const suffix = typeof cdomain === "string" ? getPublicSuffix(cdomain, {
+          allowSpecialUseDomain: this.allowSpecialUseDomain,
+          ignoreError: options?.ignoreError
+        }) : null;
+        if (suffix == null && !IP_V4_REGEX_OBJECT.test(cdomain ?? "") && !IP_V6_REGEX_OBJECT.test(cdomain ?? "")) {
+          const err = new Error("Cookie has domain set to a public suffix");
+          return options?.ignoreError ? promiseCallback.resolve(void 0) : promiseCallback.reject(err);
+        }
+      } catch (err) {
+        return options?.ignoreError ? promiseCallback.resolve(void 0) : (
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+          promiseCallback.reject(err)
+        );
+      }
+    }
+    if (cookie.domain) {
+      if (!domainMatch(host ?? void 0, cookie.cdomain() ?? void 0, false)) {
+        const err = new Error(
+          `Cookie not in this host's domain. Cookie:${cookie.cdomain() ?? "null"} Request:${host ?? "null"}`
+        );
+        return options?.ignoreError ? promiseCallback.resolve(void 0) : promiseCallback.reject(err);
+      }
+      if (cookie.hostOnly == null) {
+        cookie.hostOnly = false;
+      }
+    } else {
+      cookie.hostOnly = true;
+      cookie.domain = host;
+    }
+    if (!cookie.path || cookie.path[0] !== "/") {
+      cookie.path = defaultPath(context.pathname);
+      cookie.pathIsDefault = true;
+    }
+    if (this.enforceSecureOriginOnStorage && cookie.secure && !isPotentiallyTrustworthy(url, this.allowSecureOnLocal)) {
+      const err = new Error(
+        "Cookie is Secure but this is not a secure connection"
+      );
+      return options?.ignoreError ? promiseCallback.resolve(void 0) : promiseCallback.reject(err);
+    }
+    if (options?.http === false && cookie.httpOnly) {
+      const err = new Error("Cookie is HttpOnly and this isn't an HTTP API");
+      return options.ignoreError ? promiseCallback.resolve(void 0) : promiseCallback.reject(err);
+    }
+    if (cookie.sameSite !== "none" && cookie.sameSite !== void 0 && sameSiteContext) {
+      if (sameSiteContext === "none") {
+        const err = new Error(
+          "Cookie is SameSite but this is a cross-origin request"
+        );
+        return options?.ignoreError ? promiseCallback.resolve(void 0) : promiseCallback.reject(err);
+      }
+    }
+    const ignoreErrorForPrefixSecurity = this.prefixSecurity === PrefixSecurityEnum.SILENT;
+    const prefixSecurityDisabled = this.prefixSecurity === PrefixSecurityEnum.DISABLED;
+    if (!prefixSecurityDisabled) {
+      let errorFound = false;
+      let errorMsg;
+      if (!isSecurePrefixConditionMet(cookie)) {
+        errorFound = true;
+        errorMsg = "Cookie has __Secure prefix but Secure attribute is not set";
+      } else if (!isHostPrefixConditionMet(cookie)) {
+        errorFound = true;
+        errorMsg = "Cookie has __Host prefix but either Secure or HostOnly attribute is not set or Path is not '/'";
+      }
+      if (errorFound) {
+        return options?.ignoreError || ignoreErrorForPrefixSecurity ? promiseCallback.resolve(void 0) : promiseCallback.reject(new Error(errorMsg));
+      }
+    }
+    const store = this.store;
+    if (!store.updateCookie) {
+      store.updateCookie = async function(_oldCookie, newCookie, cb2) {
+        return this.putCookie(newCookie).then(
+          () => cb2?.(null),
+          (error) => cb2?.(error)
+        );
+      };
+    }
+    const withCookie = function withCookie2(err, oldCookie) {
+      if (err) {
+        cb(err);
+        return;
+      }
+      const next = function(err2) {
+        if (err2) {
+          cb(err2);
+        } else if (typeof cookie === "string") {
+          cb(null, void 0);
+        } else {
+          cb(null, cookie);
+        }
+      };
+      if (oldCookie) {
+        if (options && "http" in options && options.http === false && oldCookie.httpOnly) {
+          err = new Error("old Cookie is HttpOnly and this isn't an HTTP API");
+          if (options.ignoreError) cb(null, void 0);
+          else cb(err);
+          return;
+        }
+        if (cookie instanceof Cookie) {
+          cookie.creation = oldCookie.creation;
+          cookie.creationIndex = oldCookie.creationIndex;
+          cookie.lastAccessed = now;
+          store.updateCookie(oldCookie, cookie, next);
+        }
+      } else {
+        if (cookie instanceof Cookie) {
+          cookie.creation = cookie.lastAccessed = now;
+          store.putCookie(cookie, next);
+        }
+      }
+    };
+    store.findCookie(cookie.domain, cookie.path, cookie.key, withCookie);
+    return promiseCallback.promise;
+  }
+  /**
+   * Synchronously attempt to set the {@link Cookie} in the {@link CookieJar}.
+   *
+   * <strong>Note:</strong> Only works if the configured {@link Store} is also synchronous.
+   *
+   * @remarks
+   * - If successfully persisted, the {@link Cookie} will have updated
+   *     {@link Cookie.creation}, {@link Cookie.lastAccessed} and {@link Cookie.hostOnly}
+   *     properties.
+   *
+   * - As per the RFC, the {@link Cookie.hostOnly} flag is set if there was no `Domain={value}`
+   *     attribute on the cookie string. The {@link Cookie.domain} property is set to the
+   *     fully-qualified hostname of `currentUrl` in this case. Matching this cookie requires an
+   *     exact hostname match (not a {@link domainMatch} as per usual)
+   *
+   * @param cookie - The cookie object or cookie string to store. A string value will be parsed into a cookie using {@link Cookie.parse}.
+   * @param url - The domain to store the cookie with.
+   * @param options - Configuration settings to use when storing the cookie.
+   * @public
+   */
+  setCookieSync(cookie, url, options) {
+    const setCookieFn = options ? this.setCookie.bind(this, cookie, url, options) : this.setCookie.bind(this, cookie, url);
+    return this.callSync(setCookieFn);
+  }
+  /**
+   * @internal No doc because this is the overload implementation
+   */
+  getCookies(url, options, callback) {
+    if (typeof options === "function") {
+      callback = options;
+      options = defaultGetCookieOptions;
+    } else if (options === void 0) {
+      options = defaultGetCookieOptions;
+    }
+    const promiseCallback = createPromiseCallback(callback);
+    const cb = promiseCallback.callback;
+    let context;
+    try {
+      if (typeof url === "string") {
+        validate(dist_isNonEmptyString(url), cb, url);
+      }
+      context = getCookieContext(url);
+      validate(
+        dist_isObject(options),
+        cb,
+        safeToString(options)
+      );
+      validate(typeof cb === "function", cb);
+    } catch (parameterError) {
+      return promiseCallback.reject(parameterError);
+    }
+    const host = canonicalDomain(context.hostname);
+    const path = context.pathname || "/";
+    const potentiallyTrustworthy = isPotentiallyTrustworthy(
+      url,
+      this.allowSecureOnLocal
+    );
+    let sameSiteLevel = 0;
+    if (options.sameSiteContext) {
+      const sameSiteContext = checkSameSiteContext(options.sameSiteContext);
+      if (sameSiteContext == null) {
+        return promiseCallback.reject(new Error(SAME_SITE_CONTEXT_VAL_ERR));
+      }
+      sameSiteLevel = Cookie.sameSiteLevel[sameSiteContext];
+      if (!sameSiteLevel) {
+        return promiseCallback.reject(new Error(SAME_SITE_CONTEXT_VAL_ERR));
+      }
+    }
+    const http = options.http ?? true;
+    const now = Date.now();
+    const expireCheck = options.expire ?? true;
+    const allPaths = options.allPaths ?? false;
+    const store = this.store;
+    function matchingCookie(c) {
+      if (c.hostOnly) {
+        if (c.domain != host) {
+          return false;
+        }
+      } else {
+        if (!domainMatch(host ?? void 0, c.domain ?? void 0, false)) {
+          return false;
+        }
+      }
+      if (!allPaths && typeof c.path === "string" && !pathMatch(path, c.path)) {
+        return false;
+      }
+      if (c.secure && !potentiallyTrustworthy) {
+        return false;
+      }
+      if (c.httpOnly && !http) {
+        return false;
+      }
+      if (sameSiteLevel) {
+        let cookieLevel;
+        if (c.sameSite === "lax") {
+          cookieLevel = Cookie.sameSiteLevel.lax;
+        } else if (c.sameSite === "strict") {
+          cookieLevel = Cookie.sameSiteLevel.strict;
+        } else {
+          cookieLevel = Cookie.sameSiteLevel.none;
+        }
+        if (cookieLevel > sameSiteLevel) {
+          return false;
+        }
+      }
+      const expiryTime = c.expiryTime();
+      if (expireCheck && expiryTime != void 0 && expiryTime <= now) {
+        store.removeCookie(c.domain, c.path, c.key, () => {
+        });
+        return false;
+      }
+      return true;
+    }
+    store.findCookies(
+      host,
+      allPaths ? null : path,
+      this.allowSpecialUseDomain,
+      (err, cookies) => {
+        if (err) {
+          cb(err);
+          return;
+        }
+        if (cookies == null) {
+          cb(null, []);
+          return;
+        }
+        cookies = cookies.filter(matchingCookie);
+        if ("sort" in options && options.sort !== false) {
+          cookies = cookies.sort(cookieCompare);
+        }
+        const now2 = /* @__PURE__ */ new Date();
+        for (const cookie of cookies) {
+          cookie.lastAccessed = now2;
+        }
+        cb(null, cookies);
+      }
+    );
+    return promiseCallback.promise;
+  }
+  /**
+   * Synchronously retrieve the list of cookies that can be sent in a Cookie header for the
+   * current URL.
+   *
+   * <strong>Note</strong>: Only works if the configured Store is also synchronous.
+   *
+   * @remarks
+   * - The array of cookies returned will be sorted according to {@link cookieCompare}.
+   *
+   * - The {@link Cookie.lastAccessed} property will be updated on all returned cookies.
+   *
+   * @param url - The domain to store the cookie with.
+   * @param options - Configuration settings to use when retrieving the cookies.
+   */
+  getCookiesSync(url, options) {
+    return this.callSync(this.getCookies.bind(this, url, options)) ?? [];
+  }
+  /**
+   * @internal No doc because this is the overload implementation
+   */
+  getCookieString(url, options, callback) {
+    if (typeof options === "function") {
+      callback = options;
+      options = void 0;
+    }
+    const promiseCallback = createPromiseCallback(callback);
+    const next = function(err, cookies) {
+      if (err) {
+        promiseCallback.callback(err);
+      } else {
+        promiseCallback.callback(
+          null,
+          cookies?.sort(cookieCompare).map((c) => c.cookieString()).join("; ")
+        );
+      }
+    };
+    this.getCookies(url, options, next);
+    return promiseCallback.promise;
+  }
+  /**
+   * Synchronous version of `.getCookieString()`. Accepts the same options as `.getCookies()` but returns a string suitable for a
+   * `Cookie` header rather than an Array.
+   *
+   * <strong>Note</strong>: Only works if the configured Store is also synchronous.
+   *
+   * @param url - The domain to store the cookie with.
+   * @param options - Configuration settings to use when retrieving the cookies.
+   */
+  getCookieStringSync(url, options) {
+    return this.callSync(
+      options ? this.getCookieString.bind(this, url, options) : this.getCookieString.bind(this, url)
+    ) ?? "";
+  }
+  /**
+   * @internal No doc because this is the overload implementation
+   */
+  getSetCookieStrings(url, options, callback) {
+    if (typeof options === "function") {
+      callback = options;
+      options = void 0;
+    }
+    const promiseCallback = createPromiseCallback(
+      callback
+    );
+    const next = function(err, cookies) {
+      if (err) {
+        promiseCallback.callback(err);
+      } else {
+        promiseCallback.callback(
+          null,
+          cookies?.map((c) => {
+            return c.toString();
+          })
+        );
+      }
+    };
+    this.getCookies(url, options, next);
+    return promiseCallback.promise;
+  }
+  /**
+   * Synchronous version of `.getSetCookieStrings()`. Returns an array of strings suitable for `Set-Cookie` headers.
+   * Accepts the same options as `.getCookies()`.
+   *
+   * <strong>Note</strong>: Only works if the configured Store is also synchronous.
+   *
+   * @param url - The domain to store the cookie with.
+   * @param options - Configuration settings to use when retrieving the cookies.
+   */
+  getSetCookieStringsSync(url, options = {}) {
+    return this.callSync(this.getSetCookieStrings.bind(this, url, options)) ?? [];
+  }
+  /**
+   * @internal No doc because this is the overload implementation
+   */
+  serialize(callback) {
+    const promiseCallback = createPromiseCallback(callback);
+    let type = this.store.constructor.name;
+    if (dist_isObject(type)) {
+      type = null;
+    }
+    const serialized = {
+      // The version of tough-cookie that serialized this jar. Generally a good
+      // practice since future versions can make data import decisions based on
+      // known past behavior. When/if this matters, use `semver`.
+      version: `tough-cookie@${version}`,
+      // add the store type, to make humans happy:
+      storeType: type,
+      // CookieJar configuration:
+      rejectPublicSuffixes: this.rejectPublicSuffixes,
+      enableLooseMode: this.enableLooseMode,
+      allowSpecialUseDomain: this.allowSpecialUseDomain,
+      enforceSecureOriginOnStorage: this.enforceSecureOriginOnStorage,
+      prefixSecurity: getNormalizedPrefixSecurity(this.prefixSecurity),
+      // this gets filled from getAllCookies:
+      cookies: []
+    };
+    if (typeof this.store.getAllCookies !== "function") {
+      return promiseCallback.reject(
+        new Error(
+          "store does not support getAllCookies and cannot be serialized"
+        )
+      );
+    }
+    this.store.getAllCookies((err, cookies) => {
+      if (err) {
+        promiseCallback.callback(err);
+        return;
+      }
+      if (cookies == null) {
+        promiseCallback.callback(null, serialized);
+        return;
+      }
+      serialized.cookies = cookies.map((cookie) => {
+        const serializedCookie = cookie.toJSON();
+        delete serializedCookie.creationIndex;
+        return serializedCookie;
+      });
+      promiseCallback.callback(null, serialized);
+    });
+    return promiseCallback.promise;
+  }
+  /**
+   * Serialize the CookieJar if the underlying store supports `.getAllCookies`.
+   *
+   * <strong>Note</strong>: Only works if the configured Store is also synchronous.
+   */
+  serializeSync() {
+    return this.callSync((callback) => {
+      this.serialize(callback);
+    });
+  }
+  /**
+   * Alias of {@link CookieJar.serializeSync}. Allows the cookie to be serialized
+   * with `JSON.stringify(cookieJar)`.
+   */
+  toJSON() {
+    return this.serializeSync();
+  }
+  /**
+   * Use the class method CookieJar.deserialize instead of calling this directly
+   * @internal
+   */
+  _importCookies(serialized, callback) {
+    let cookies = void 0;
+    if (serialized && typeof serialized === "object" && inOperator("cookies", serialized) && Array.isArray(serialized.cookies)) {
+      cookies = serialized.cookies;
+    }
+    if (!cookies) {
+      callback(new Error("serialized jar has no cookies array"), void 0);
+      return;
+    }
+    cookies = cookies.slice();
+    const putNext = (err) => {
+      if (err) {
+        callback(err, void 0);
+        return;
+      }
+      if (Array.isArray(cookies)) {
+        if (!cookies.length) {
+          callback(err, this);
+          return;
+        }
+        let cookie;
+        try {
+          cookie = Cookie.fromJSON(cookies.shift());
+        } catch (e) {
+          callback(e instanceof Error ? e : new Error(), void 0);
+          return;
+        }
+        if (cookie === void 0) {
+          putNext(null);
+          return;
+        }
+        this.store.putCookie(cookie, putNext);
+      }
+    };
+    putNext(null);
+  }
+  /**
+   * @internal
+   */
+  _importCookiesSync(serialized) {
+    this.callSync(this._importCookies.bind(this, serialized));
+  }
+  /**
+   * @internal No doc because this is the overload implementation
+   */
+  clone(newStore, callback) {
+    if (typeof newStore === "function") {
+      callback = newStore;
+      newStore = void 0;
+    }
+    const promiseCallback = createPromiseCallback(callback);
+    const cb = promiseCallback.callback;
+    this.serialize((err, serialized) => {
+      if (err) {
+        return promiseCallback.reject(err);
+      }
+      return _CookieJar.deserialize(serialized ?? "", newStore, cb);
+    });
+    return promiseCallback.promise;
+  }
+  /**
+   * @internal
+   */
+  _cloneSync(newStore) {
+    const cloneFn = newStore && typeof newStore !== "function" ? this.clone.bind(this, newStore) : this.clone.bind(this);
+    return this.callSync((callback) => {
+      cloneFn(callback);
+    });
+  }
+  /**
+   * Produces a deep clone of this CookieJar. Modifications to the original do
+   * not affect the clone, and vice versa.
+   *
+   * <strong>Note</strong>: Only works if both the configured Store and destination
+   * Store are synchronous.
+   *
+   * @remarks
+   * - When no {@link Store} is provided, a new {@link MemoryCookieStore} will be used.
+   *
+   * - Transferring between store types is supported so long as the source
+   *     implements `.getAllCookies()` and the destination implements `.putCookie()`.
+   *
+   * @param newStore - The target {@link Store} to clone cookies into.
+   */
+  cloneSync(newStore) {
+    if (!newStore) {
+      return this._cloneSync();
+    }
+    if (!newStore.synchronous) {
+      throw new Error(
+        "CookieJar clone destination store is not synchronous; use async API instead."
+      );
+    }
+    return this._cloneSync(newStore);
+  }
+  /**
+   * @internal No doc because this is the overload implementation
+   */
+  removeAllCookies(callback) {
+    const promiseCallback = createPromiseCallback(callback);
+    const cb = promiseCallback.callback;
+    const store = this.store;
+    if (typeof store.removeAllCookies === "function" && store.removeAllCookies !== Store.prototype.removeAllCookies) {
+      store.removeAllCookies(cb);
+      return promiseCallback.promise;
+    }
+    store.getAllCookies((err, cookies) => {
+      if (err) {
+        cb(err);
+        return;
+      }
+      if (!cookies) {
+        cookies = [];
+      }
+      if (cookies.length === 0) {
+        cb(null, void 0);
+        return;
+      }
+      let completedCount = 0;
+      const removeErrors = [];
+      const removeCookieCb = function removeCookieCb2(removeErr) {
+        if (removeErr) {
+          removeErrors.push(removeErr);
+        }
+        completedCount++;
+        if (completedCount === cookies.length) {
+          if (removeErrors[0]) cb(removeErrors[0]);
+          else cb(null, void 0);
+          return;
+        }
+      };
+      cookies.forEach((cookie) => {
+        store.removeCookie(
+          cookie.domain,
+          cookie.path,
+          cookie.key,
+          removeCookieCb
+        );
+      });
+    });
+    return promiseCallback.promise;
+  }
+  /**
+   * Removes all cookies from the CookieJar.
+   *
+   * <strong>Note</strong>: Only works if the configured Store is also synchronous.
+   *
+   * @remarks
+   * - This is a new backwards-compatible feature of tough-cookie version 2.5,
+   *     so not all Stores will implement it efficiently. For Stores that do not
+   *     implement `removeAllCookies`, the fallback is to call `removeCookie` after
+   *     `getAllCookies`.
+   *
+   * - If `getAllCookies` fails or isn't implemented in the Store, an error is returned.
+   *
+   * - If one or more of the `removeCookie` calls fail, only the first error is returned.
+   */
+  removeAllCookiesSync() {
+    this.callSync((callback) => {
+      this.removeAllCookies(callback);
+    });
+  }
+  /**
+   * @internal No doc because this is the overload implementation
+   */
+  static deserialize(strOrObj, store, callback) {
+    if (typeof store === "function") {
+      callback = store;
+      store = void 0;
+    }
+    const promiseCallback = createPromiseCallback(callback);
+    let serialized;
+    if (typeof strOrObj === "string") {
+      try {
+        serialized = JSON.parse(strOrObj);
+      } catch (e) {
+        return promiseCallback.reject(e instanceof Error ? e : new Error());
+      }
+    } else {
+      serialized = strOrObj;
+    }
+    const readSerializedProperty = (property) => {
+      return serialized && typeof serialized === "object" && inOperator(property, serialized) ? serialized[property] : void 0;
+    };
+    const readSerializedBoolean = (property) => {
+      const value = readSerializedProperty(property);
+      return typeof value === "boolean" ? value : void 0;
+    };
+    const readSerializedString = (property) => {
+      const value = readSerializedProperty(property);
+      return typeof value === "string" ? value : void 0;
+    };
+    const jar = new _CookieJar(store, {
+      rejectPublicSuffixes: readSerializedBoolean("rejectPublicSuffixes"),
+      looseMode: readSerializedBoolean("enableLooseMode"),
+      allowSpecialUseDomain: readSerializedBoolean("allowSpecialUseDomain"),
+      enforceSecureOriginOnStorage: readSerializedBoolean(
+        "enforceSecureOriginOnStorage"
+      ),
+      prefixSecurity: getNormalizedPrefixSecurity(
+        readSerializedString("prefixSecurity") ?? "silent"
+      )
+    });
+    jar._importCookies(serialized, (err) => {
+      if (err) {
+        promiseCallback.callback(err);
+        return;
+      }
+      promiseCallback.callback(null, jar);
+    });
+    return promiseCallback.promise;
+  }
+  /**
+   * A new CookieJar is created and the serialized {@link Cookie} values are added to
+   * the underlying store. Each {@link Cookie} is added via `store.putCookie(...)` in
+   * the order in which they appear in the serialization.
+   *
+   * <strong>Note</strong>: Only works if the configured Store is also synchronous.
+   *
+   * @remarks
+   * - When no {@link Store} is provided, a new {@link MemoryCookieStore} will be used.
+   *
+   * - As a convenience, if `strOrObj` is a string, it is passed through `JSON.parse` first.
+   *
+   * @param strOrObj - A JSON string or object representing the deserialized cookies.
+   * @param store - The underlying store to persist the deserialized cookies into.
+   */
+  static deserializeSync(strOrObj, store) {
+    const serialized = typeof strOrObj === "string" ? JSON.parse(strOrObj) : strOrObj;
+    const readSerializedProperty = (property) => {
+      return serialized && typeof serialized === "object" && inOperator(property, serialized) ? serialized[property] : void 0;
+    };
+    const readSerializedBoolean = (property) => {
+      const value = readSerializedProperty(property);
+      return typeof value === "boolean" ? value : void 0;
+    };
+    const readSerializedString = (property) => {
+      const value = readSerializedProperty(property);
+      return typeof value === "string" ? value : void 0;
+    };
+    const jar = new _CookieJar(store, {
+      rejectPublicSuffixes: readSerializedBoolean("rejectPublicSuffixes"),
+      looseMode: readSerializedBoolean("enableLooseMode"),
+      allowSpecialUseDomain: readSerializedBoolean("allowSpecialUseDomain"),
+      enforceSecureOriginOnStorage: readSerializedBoolean(
+        "enforceSecureOriginOnStorage"
+      ),
+      prefixSecurity: getNormalizedPrefixSecurity(
+        readSerializedString("prefixSecurity") ?? "silent"
+      )
+    });
+    if (!jar.store.synchronous) {
+      throw new Error(
+        "CookieJar store is not synchronous; use async API instead."
+      );
+    }
+    jar._importCookiesSync(serialized);
+    return jar;
+  }
+  /**
+   * Alias of {@link CookieJar.deserializeSync}.
+   *
+   * @remarks
+   * - When no {@link Store} is provided, a new {@link MemoryCookieStore} will be used.
+   *
+   * - As a convenience, if `strOrObj` is a string, it is passed through `JSON.parse` first.
+   *
+   * @param jsonString - A JSON string or object representing the deserialized cookies.
+   * @param store - The underlying store to persist the deserialized cookies into.
+   */
+  static fromJSON(jsonString, store) {
+    return _CookieJar.deserializeSync(jsonString, store);
+  }
+};
+
+// lib/cookie/permutePath.ts
+function permutePath(path) {
+  if (path === "/") {
+    return ["/"];
+  }
+  const permutations = [path];
+  while (path.length > 1) {
+    const lindex = path.lastIndexOf("/");
+    if (lindex === 0) {
+      break;
+    }
+    path = path.slice(0, lindex);
+    permutations.push(path);
+  }
+  permutations.push("/");
+  return permutations;
+}
+
+// lib/cookie/index.ts
+function parse2(str, options) {
+  return Cookie.parse(str, options);
+}
+function fromJSON2(str) {
+  return Cookie.fromJSON(str);
+}
+
+/*!
+ * Copyright (c) 2015-2020, Salesforce.com, Inc.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice,
+ * this list of conditions and the following disclaimer.
+ *
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ * this list of conditions and the following disclaimer in the documentation
+ * and/or other materials provided with the distribution.
+ *
+ * 3. Neither the name of Salesforce.com nor the names of its contributors may
+ * be used to endorse or promote products derived from this software without
+ * specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+ * AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE
+ * LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR
+ * CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF
+ * SUBSTITUTE GOODS OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS
+ * INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN
+ * CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE)
+ * ARISING IN ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE
+ * POSSIBILITY OF SUCH DAMAGE.
+ */
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/stages/login-form.ts
+
+
+
+
+
+/** Redirects and pages one login may take; a loop ends here. */
+const MAX_STEPS = 20;
+/**
+ * Why the tool will not send a login request to `url`, or undefined when it may: credentials go
+ * only over https (http on loopback with allow-insecure-http) and only to the authorization
+ * endpoint's or the issuer's origin.
+ */
+function loginHopProblem(context, url, scope) {
+    const target = new URL(url);
+    const loopbackHttp = target.protocol === 'http:' && context.config.allowInsecureHttp && isLoopbackHost(target.hostname);
+    if (target.protocol !== 'https:' && !loopbackHttp) {
+        return `the login went to ${target.origin}, which is not https; no credentials are sent over plain http`;
+    }
+    if (!scope.origins.includes(target.origin)) {
+        return `the login went to ${target.origin}, another origin than the authorization endpoint's; the tool sends the seller's credentials only to ${scope.origins.join(' or ')}`;
+    }
+    return undefined;
+}
+/**
+ * Logs the seller in with plain HTTP, as a browser without JavaScript would: follows the
+ * authorization request's redirects with a cookie jar, fills the login form (keeping its hidden
+ * inputs, such as anti-forgery tokens), accepts a consent page, and stops at the redirect URI.
+ *
+ * > [!NOTE]
+ * > A login page that needs JavaScript, a CAPTCHA or a second factor cannot be done this way.
+ */
+async function formLogin(context, start, label, scope) {
+    const seller = context.config.seller;
+    if (!seller)
+        throw new Error('formLogin needs a seller login');
+    const jar = new CookieJar();
+    let step = { method: 'GET', url: start, what: 'authorization request' };
+    let loggedIn = false;
+    let consentShown = false;
+    for (let count = 0; count < MAX_STEPS; count++) {
+        const result = await send(context, jar, step, label, scope);
+        if ('problem' in result)
+            return { consentShown, problem: result.problem };
+        if ('redirect' in result)
+            return { consentShown, redirect: result.redirect };
+        if ('next' in result) {
+            step = result.next;
+            continue;
+        }
+        const { page, url } = result;
+        const fields = loginFields(page, seller.selectors);
+        if (fields && loggedIn) {
+            return {
+                consentShown,
+                problem: 'the login page came back after the credentials were sent: they were refused, or the login needs a further step (such as a second factor)',
+            };
+        }
+        if (fields) {
+            const values = new Map([
+                [fields.username, seller.username],
+                [fields.password, seller.password],
+            ]);
+            const button = fields.form.querySelector(seller.selectors.submit);
+            step = { ...submission(fields.form, url, button, values), what: 'login form' };
+            loggedIn = true;
+            continue;
+        }
+        if (!loggedIn) {
+            return {
+                consentShown,
+                problem: `no login form on ${url}: the selectors ${JSON.stringify(seller.selectors.username)} and ${JSON.stringify(seller.selectors.password)} match no fields in one form (a login page built with JavaScript needs login-mode browser; see login-selectors)`,
+            };
+        }
+        const consent = page.querySelector(seller.selectors.consent);
+        const form = consent?.closest('form');
+        if (!consent || !form) {
+            return {
+                consentShown,
+                problem: `after the login, ${url} showed a page (${pageTitle(page)}) with no consent form (${JSON.stringify(seller.selectors.consent)}) instead of redirecting to the redirect URI`,
+            };
+        }
+        consentShown = true;
+        step = { ...submission(form, url, consent, new Map()), what: 'consent form' };
+    }
+    return { consentShown, problem: `the login took more than ${MAX_STEPS} requests` };
+}
+/**
+ * The first answer to an authorization request, and whether following its redirects (with a
+ * new cookie jar) reached a login form: for the unregistered redirect URI probe.
+ */
+async function firstAnswer(context, start, label, scope) {
+    const seller = context.config.seller;
+    if (!seller)
+        throw new Error('firstAnswer needs a seller login');
+    const jar = new CookieJar();
+    const before = context.http.exchanges.length;
+    let step = { method: 'GET', url: start, what: 'authorization request' };
+    for (let count = 0; count < MAX_STEPS; count++) {
+        const result = await send(context, jar, step, label, scope);
+        const first = context.http.exchanges[before];
+        if ('next' in result) {
+            step = result.next;
+            continue;
+        }
+        const loginShown = 'page' in result && loginFields(result.page, seller.selectors) !== undefined;
+        return { first, loginShown };
+    }
+    return { first: context.http.exchanges[before], loginShown: false };
+}
+async function send(context, jar, step, label, scope) {
+    const refused = loginHopProblem(context, step.url, scope);
+    if (refused)
+        return { problem: refused };
+    const exchange = await context.http.send({
+        stage: 'authorization',
+        label: `${label}: ${step.what}`,
+        method: step.method,
+        url: step.url,
+        headers: {
+            accept: 'text/html',
+            ...(step.body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+        },
+        body: step.body,
+        cookieJar: jar,
+    });
+    rememberCookies(context, exchange);
+    if (exchange.error)
+        return { problem: `the ${step.what} got no answer (${exchange.error.message})` };
+    const status = exchange.status ?? 0;
+    const location = header(exchange, 'location');
+    if (status >= 300 && status < 400 && location !== undefined) {
+        const target = new URL(location, step.url);
+        if (sameEndpoint(target.href, scope.redirectUri))
+            return { redirect: target };
+        return { next: { method: 'GET', url: target.href, what: 'redirect' } };
+    }
+    if (status !== 200)
+        return { problem: `the ${step.what} was answered ${describeResponse(exchange)}` };
+    return { page: parse(exchange.responseBody), url: step.url };
+}
+/** A session cookie is a credential: its value is redacted from every report. */
+function rememberCookies(context, exchange) {
+    const setCookie = exchange.responseHeaders['set-cookie'];
+    const lines = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+    for (const line of lines) {
+        const value = /^[^=;]*=([^;]*)/.exec(line)?.[1];
+        if (value)
+            context.secrets.add(value);
+    }
+}
+/** The username and password fields, when the page has both in one form. */
+function loginFields(page, selectors) {
+    const password = page.querySelector(selectors.password);
+    const form = password?.closest('form');
+    const username = form?.querySelector(selectors.username);
+    if (!password || !form || !username)
+        return undefined;
+    return { form, username, password };
+}
+/**
+ * What submitting `form` with `button` sends, as a browser would build it (HTML §4.10.21):
+ * every named, enabled field, hidden ones included, with `values` in place of typed text.
+ */
+function submission(form, pageUrl, button, values) {
+    const fields = new URLSearchParams();
+    for (const field of form.querySelectorAll('input, select, textarea')) {
+        const name = field.getAttribute('name');
+        if (!name || field.hasAttribute('disabled'))
+            continue;
+        const value = fieldValue(field, values);
+        if (value !== undefined)
+            fields.append(name, value);
+    }
+    const buttonName = button?.getAttribute('name');
+    if (button && buttonName)
+        fields.append(buttonName, button.getAttribute('value') ?? '');
+    const action = button?.getAttribute('formaction') ?? form.getAttribute('action') ?? '';
+    const url = new URL(action || pageUrl, pageUrl);
+    url.hash = '';
+    const method = (button?.getAttribute('formmethod') ?? form.getAttribute('method') ?? 'get').toLowerCase();
+    if (method === 'post')
+        return { method: 'POST', url: url.href, body: fields.toString() };
+    url.search = fields.toString();
+    return { method: 'GET', url: url.href };
+}
+function fieldValue(field, values) {
+    const given = values.get(field);
+    if (given !== undefined)
+        return given;
+    const tag = field.tagName.toLowerCase();
+    if (tag === 'textarea')
+        return field.text;
+    if (tag === 'select') {
+        const option = field.querySelector('option[selected]') ?? field.querySelector('option');
+        return option ? (option.getAttribute('value') ?? option.text) : undefined;
+    }
+    const type = (field.getAttribute('type') ?? 'text').toLowerCase();
+    if (['submit', 'button', 'image', 'reset', 'file'].includes(type))
+        return undefined;
+    if ((type === 'checkbox' || type === 'radio') && !field.hasAttribute('checked'))
+        return undefined;
+    return field.getAttribute('value') ?? (type === 'checkbox' || type === 'radio' ? 'on' : '');
+}
+function pageTitle(page) {
+    const title = page.querySelector('title')?.text.trim();
+    return title ? `titled ${JSON.stringify(title.slice(0, 80))}` : 'without a title';
+}
+
+;// CONCATENATED MODULE: ./src/stages/login-browser.ts
+
+
+
+
+
+/** Where Chrome or Chromium usually is: GitHub's Ubuntu runners, Debian's chromium, macOS. */
+const CHROME_PATHS = [
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+/** The Chrome or Chromium to drive: the one given, else the first on the usual paths. */
+function findChrome(given) {
+    if (given)
+        return given;
+    return CHROME_PATHS.find((path) => (0,external_node_fs_namespaceObject.existsSync)(path));
+}
+/**
+ * Loads playwright-core at run time, from the working directory first (a workflow can
+ * `npm install playwright-core` there), then from beside this module.
+ *
+ * @remarks
+ * The specifier is a variable and `require` comes from `createRequire`, so ncc does not follow
+ * it: the action's bundle stays without Playwright (several MB), and only browser mode needs it.
+ */
+function loadPlaywright() {
+    const name = 'playwright-core';
+    for (const base of [(0,external_node_path_namespaceObject.join)(process.cwd(), 'package.json'), import.meta.url]) {
+        try {
+            return (0,external_node_module_namespaceObject.createRequire)(base)(name);
+        }
+        catch {
+            // Not installed there: try the next place.
+        }
+    }
+    return undefined;
+}
+/**
+ * Logs the seller in with a headless Chrome or Chromium, for login pages built with JavaScript:
+ * fills the username and password fields, clicks the submit button, clicks the consent button
+ * if a consent page follows, and stops at the redirect URI, which is never loaded.
+ *
+ * > [!NOTE]
+ * > Chromium does its own network traffic. Every request it makes is held to the same rules as
+ * > the form login (https, and for anything but a GET, the authorization endpoint's origin), and
+ * > its page loads are recorded in the transcript, without their bodies.
+ */
+async function browserLogin(context, start, label, scope) {
+    const seller = context.config.seller;
+    if (!seller)
+        throw new Error('browserLogin needs a seller login');
+    const executablePath = findChrome(seller.chromePath);
+    if (!executablePath) {
+        return {
+            consentShown: false,
+            problem: `login-mode browser needs Chrome or Chromium: none was found at ${CHROME_PATHS.join(', ')}; give chrome-path`,
+        };
+    }
+    const playwright = loadPlaywright();
+    if (!playwright) {
+        return {
+            consentShown: false,
+            problem: 'login-mode browser needs the playwright-core package: install it in the working directory (npm install playwright-core)',
+        };
+    }
+    const timeout = context.config.requestTimeoutMs;
+    let browser;
+    try {
+        browser = await playwright.chromium.launch({ executablePath, headless: true, timeout });
+    }
+    catch (error) {
+        return { consentShown: false, problem: `${executablePath} did not start: ${firstLine(error)}` };
+    }
+    try {
+        const page = await browser.newPage();
+        page.setDefaultTimeout(timeout);
+        let redirect;
+        let blocked;
+        await page.route('**/*', async (route) => {
+            const request = route.request();
+            if (sameEndpoint(request.url(), scope.redirectUri)) {
+                redirect = new URL(request.url());
+                await route.fulfill({ status: 200, contentType: 'text/plain', body: 'Code received.' });
+                return;
+            }
+            const problem = browserHopProblem(context, request.url(), request.method(), scope);
+            if (problem) {
+                blocked ??= problem;
+                await route.abort('blockedbyclient');
+                return;
+            }
+            await route.continue();
+        });
+        page.on('response', (response) => {
+            const request = response.request();
+            if (request.resourceType() !== 'document' || sameEndpoint(request.url(), scope.redirectUri))
+                return;
+            context.http.record(recorded(label, request, response));
+        });
+        return await drive(page, start, seller, { redirect: () => redirect, blocked: () => blocked }, timeout);
+    }
+    catch (error) {
+        return { consentShown: false, problem: `the browser login failed: ${firstLine(error)}` };
+    }
+    finally {
+        await browser.close();
+    }
+}
+/** How long a page may keep showing the login form before the login counts as refused. */
+const SETTLE_MS = 3000;
+async function drive(page, start, seller, seen, timeout) {
+    const { selectors } = seller;
+    await page.goto(start).catch(() => undefined);
+    const early = seen.redirect();
+    if (early)
+        return { consentShown: false, redirect: early };
+    if (seen.blocked())
+        return { consentShown: false, problem: seen.blocked() };
+    const username = page.locator(selectors.username).first();
+    try {
+        await username.waitFor({ state: 'visible', timeout });
+    }
+    catch {
+        return {
+            consentShown: false,
+            problem: `no login form on ${page.url()}: ${JSON.stringify(selectors.username)} matched no visible field within ${timeout / 1000} s (see login-selectors)`,
+        };
+    }
+    await username.fill(seller.username);
+    await page.locator(selectors.password).first().fill(seller.password);
+    await page.locator(selectors.submit).first().click();
+    const deadline = Date.now() + timeout;
+    let acted = Date.now();
+    let consentShown = false;
+    for (;;) {
+        const redirect = seen.redirect();
+        if (redirect)
+            return { consentShown, redirect };
+        const blocked = seen.blocked();
+        if (blocked)
+            return { consentShown, problem: blocked };
+        if (Date.now() > deadline) {
+            return {
+                consentShown,
+                problem: `no redirect to the redirect URI within ${timeout / 1000} s of the login (the page is ${page.url()})`,
+            };
+        }
+        await page.waitForLoadState('load').catch(() => undefined);
+        await page.waitForTimeout(100);
+        if (seen.redirect())
+            continue;
+        if (await visible(page, selectors.password)) {
+            if (Date.now() - acted < SETTLE_MS)
+                continue;
+            return {
+                consentShown,
+                problem: 'the login page stayed after the credentials were sent: they were refused, or the login needs a further step (such as a second factor)',
+            };
+        }
+        if (!consentShown && (await visible(page, selectors.consent))) {
+            consentShown = true;
+            await page.locator(selectors.consent).first().click();
+            acted = Date.now();
+        }
+    }
+}
+function visible(page, selector) {
+    return page
+        .locator(selector)
+        .first()
+        .isVisible()
+        .catch(() => false);
+}
+function browserHopProblem(context, url, method, scope) {
+    if (url.startsWith('data:') || url.startsWith('blob:'))
+        return undefined;
+    const problem = loginHopProblem(context, url, scope);
+    if (!problem)
+        return undefined;
+    // Scripts, styles and images from another https origin are fine; anything sent there is not.
+    if (method === 'GET' && new URL(url).protocol === 'https:')
+        return undefined;
+    return problem;
+}
+function recorded(label, request, response) {
+    const { cookie: _cookie, ...requestHeaders } = request.headers();
+    return {
+        stage: 'authorization',
+        label: `${label}: browser page load`,
+        method: request.method(),
+        url: request.url(),
+        requestHeaders,
+        requestBody: request.postData() ?? undefined,
+        status: response.status(),
+        responseHeaders: response.headers(),
+        responseBody: '(not recorded in browser mode)',
+        startedAt: Date.now(),
+        durationMs: 0,
+    };
+}
+function firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+;// CONCATENATED MODULE: ./src/stages/authorization-flow.ts
+
+
+
+
+
+/**
+ * Sends the seller through one authorization code flow with PKCE S256 (RFC 7636), a state and a
+ * nonce, up to the redirect with the code. The code and the verifier are secrets from the start.
+ */
+async function authorize(flow, label, request) {
+    const { context, seller } = flow;
+    const state = (0,external_node_crypto_namespaceObject.randomBytes)(16).toString('base64url');
+    const nonce = (0,external_node_crypto_namespaceObject.randomBytes)(16).toString('base64url');
+    const verifier = (0,external_node_crypto_namespaceObject.randomBytes)(32).toString('base64url');
+    context.secrets.add(verifier);
+    const url = authorizationUrl(flow, {
+        scope: request.scope,
+        state,
+        nonce,
+        code_challenge: (0,external_node_crypto_namespaceObject.createHash)('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+        ...(request.prompt ? { prompt: request.prompt } : {}),
+    });
+    const login = seller.mode === 'browser' ? browserLogin : formLogin;
+    const outcome = await login(context, url, label, flow.scope);
+    if (!outcome.redirect)
+        return { problem: outcome.problem ?? 'the login did not finish' };
+    const code = outcome.redirect.searchParams.get('code');
+    context.secrets.add(code ?? undefined);
+    const error = redirectError(outcome.redirect);
+    if (error)
+        return { problem: `the redirect to the redirect URI carried error ${error}` };
+    if (!code)
+        return { problem: 'the redirect to the redirect URI carried no code' };
+    return { code, redirect: outcome.redirect, consentShown: outcome.consentShown, state, nonce, verifier };
+}
+/** The authorization request URL, with the parameters every request of the flow shares. */
+function authorizationUrl(flow, params, redirectUri = flow.seller.redirectUri) {
+    const url = new URL(flow.authorizationEndpoint);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', flow.client.clientId);
+    url.searchParams.set('redirect_uri', redirectUri);
+    for (const [name, value] of Object.entries(params))
+        url.searchParams.set(name, value);
+    return url.href;
+}
+/** Exchanges a code at the token endpoint (RFC 6749 §4.1.3) with client_secret_basic. */
+function exchangeCode(flow, code, verifier, label) {
+    return tokenRequest(flow, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: flow.seller.redirectUri,
+        code_verifier: verifier,
+    }, label);
+}
+/** The refresh token grant (RFC 6749 §6) with client_secret_basic. */
+function refreshTokens(flow, refreshToken) {
+    return tokenRequest(flow, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'Refresh token grant');
+}
+async function tokenRequest(flow, form, label) {
+    const { clientId, clientSecret } = flow.client;
+    const exchange = await flow.context.http.send({
+        stage: 'authorization',
+        label,
+        method: 'POST',
+        url: flow.tokenEndpoint,
+        headers: {
+            authorization: `Basic ${basicCredentials(clientId, clientSecret)}`,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+        },
+        body: new URLSearchParams(form).toString(),
+    });
+    remember(flow.context, tokensOf(exchange));
+    return exchange;
+}
+/** Every token a response carried is a secret from now on. */
+function remember(context, tokens) {
+    context.secrets.add(tokens.accessToken);
+    context.secrets.add(tokens.idToken);
+    context.secrets.add(tokens.refreshToken);
+}
+/** A fresh random code_verifier that matches no challenge: for the PKCE probe. */
+function wrongVerifier() {
+    return (0,external_node_crypto_namespaceObject.randomBytes)(32).toString('base64url');
+}
+
+;// CONCATENATED MODULE: ./src/stages/context.ts
+
+
+/**
+ * An endpoint from the discovery document that the tool may send requests (and credentials)
+ * to, or why not: it must be an https URL (http only on loopback with allow-insecure-http),
+ * and when the document's issuer does not match, on the configured issuer's origin.
+ */
+function endpoint(context, state, field) {
+    if (!state.metadata)
+        return { reason: 'discovery failed' };
+    const refused = state.refusedEndpoints?.[field];
+    if (refused)
+        return { reason: refused };
+    const value = state.metadata[field];
+    if (value === undefined)
+        return { reason: `discovery did not advertise ${field}` };
+    return checkedUrl(context, state, field, value);
+}
+/** The same policy for any URL the server hands out, such as registration_client_uri. */
+function checkedUrl({ config }, state, field, value) {
+    let url;
+    try {
+        url = new URL(String(value));
+    }
+    catch {
+        return { reason: `${field} ${shown(value)} is not an absolute URL` };
+    }
+    const loopbackHttp = url.protocol === 'http:' && config.allowInsecureHttp && isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !loopbackHttp) {
+        return {
+            reason: `${field} ${url.href} is not https, and nothing is sent to it over plain http`,
+        };
+    }
+    const issuerOrigin = new URL(config.issuer).origin;
+    if (state.metadata?.issuer !== config.issuer && url.origin !== issuerOrigin) {
+        return {
+            reason: `the document's issuer does not match, so nothing is sent to ${field} on another origin (${url.origin}) than the configured issuer's`,
+        };
+    }
+    return { url: url.href };
+}
+
+;// CONCATENATED MODULE: ./src/stages/authorization.ts
+
+
+
+
+
+
+/** The first authorization asks for what a booking partner needs (Open Booking API, R12). */
+const BOOKING_PARTNER_SCOPE = 'openid openactive-openbooking openactive-identity offline_access';
+/** The second one asks again for the identity only, as the test suite's persisted test does. */
+const SECOND_SCOPE = 'openid openactive-identity';
+/** Where no client of the check is registered to be sent: the probe's redirect URI. */
+const UNREGISTERED_REDIRECT_URI = 'https://unregistered.invalid/openactive-auth-check/callback';
+/**
+ * The seller authorization, only with a seller's test login: the authorization code flow with
+ * PKCE as a booking partner runs it, twice (the second time with a new login, which should not
+ * ask for consent again), with the ID token, the refresh grant and the negative probes.
+ */
+const authorization = async (context, state) => {
+    const seller = context.config.seller;
+    if (!seller)
+        return 'not enabled (give seller-username and seller-password to check it)';
+    const authorizationEndpoint = endpoint(context, state, 'authorization_endpoint');
+    if ('reason' in authorizationEndpoint)
+        return authorizationEndpoint.reason;
+    const tokenEndpoint = endpoint(context, state, 'token_endpoint');
+    if ('reason' in tokenEndpoint)
+        return tokenEndpoint.reason;
+    if (!state.client)
+        return 'there is no client to authenticate';
+    const origins = [
+        ...new Set([new URL(authorizationEndpoint.url).origin, new URL(context.config.issuer).origin]),
+    ];
+    const flow = {
+        context,
+        authorizationEndpoint: authorizationEndpoint.url,
+        tokenEndpoint: tokenEndpoint.url,
+        client: state.client,
+        seller,
+        scope: { origins, redirectUri: seller.redirectUri },
+    };
+    const findings = [await probeRedirectUri(flow)];
+    const first = await authorize(flow, 'First authorization', {
+        scope: BOOKING_PARTNER_SCOPE,
+        // OpenID Connect Core §11: offline_access needs prompt=consent.
+        prompt: 'consent',
+    });
+    if ('problem' in first)
+        return [...findings, loginFailed(`The first authorization failed: ${first.problem}.`)];
+    const consent = first.consentShown ? 'after the login and a consent page' : 'after the login';
+    findings.push(passed('authorization.login', `The seller logged in (${seller.mode} mode) and ${consent} the server redirected to the redirect URI with a code.`), checkState(first.redirect, first.state));
+    const tokens = await exchangeWithPkceProbe(flow, first, state, findings);
+    if (tokens.refreshToken) {
+        findings.push(...checkRefresh(await refreshTokens(flow, tokens.refreshToken), tokens).findings);
+    }
+    findings.push(...(await secondAuthorization(flow)));
+    return findings;
+};
+/** An authorization request with a redirect URI nobody registered must stop before the login. */
+async function probeRedirectUri(flow) {
+    const url = authorizationUrl(flow, { scope: 'openid', state: 'unregistered-redirect-uri-probe' }, UNREGISTERED_REDIRECT_URI);
+    const { first, loginShown } = await firstAnswer(flow.context, url, 'Authorization request with an unregistered redirect URI', { ...flow.scope, redirectUri: UNREGISTERED_REDIRECT_URI });
+    if (!first)
+        return skipped('authorization.redirect-uri-checked', 'Not checked: no request could be sent.');
+    return checkRedirectUriRefused(first, UNREGISTERED_REDIRECT_URI, loginShown);
+}
+/**
+ * Exchanges the first code with a wrong code_verifier (must be refused), then with the right
+ * one; checks the tokens. A server that took the wrong verifier has given its tokens already.
+ */
+async function exchangeWithPkceProbe(flow, authorization, state, findings) {
+    const probe = await exchangeCode(flow, authorization.code, wrongVerifier(), 'Code exchange with a wrong code_verifier');
+    findings.push(checkPkceRefused(probe, state.metadata?.code_challenge_methods_supported));
+    const exchange = tokensOf(probe).accessToken
+        ? probe
+        : await exchangeCode(flow, authorization.code, authorization.verifier, 'Code exchange');
+    const { findings: exchanged, tokens } = checkCodeExchange(exchange);
+    findings.push(...exchanged);
+    if (!tokens.accessToken)
+        return tokens;
+    if (tokens.idToken) {
+        findings.push(...(await checkIdToken(tokens.idToken, {
+            issuer: flow.context.config.issuer,
+            clientId: flow.client.clientId,
+            nonce: authorization.nonce,
+            jwks: state.jwks,
+            now: flow.context.now(),
+            sellerId: flow.seller.sellerId,
+        })));
+    }
+    findings.push(checkBookingScope(tokens));
+    return tokens;
+}
+/**
+ * A second authorization with a new login (a new cookie jar or browser): consent given before
+ * should not be asked again. Its code is then exchanged twice: the second time must fail.
+ */
+async function secondAuthorization(flow) {
+    const second = await authorize(flow, 'Second authorization', { scope: SECOND_SCOPE });
+    if ('problem' in second) {
+        const why = `Not checked: the second authorization failed: ${second.problem}.`;
+        return [
+            skipped('authorization.consent-remembered', why),
+            skipped('authorization.code-single-use', why),
+        ];
+    }
+    const findings = [checkConsentRemembered(second.consentShown)];
+    const exchange = await exchangeCode(flow, second.code, second.verifier, 'Second code exchange');
+    if (!tokensOf(exchange).accessToken) {
+        findings.push(skipped('authorization.code-single-use', `Not checked: the second code was not exchanged (HTTP ${exchange.status ?? exchange.error?.code}).`));
+        return findings;
+    }
+    const again = await exchangeCode(flow, second.code, second.verifier, 'Same code exchanged again');
+    findings.push(checkCodeReuse(again));
+    return findings;
+}
+/**
+ * The registration metadata the authorization code flow needs besides client credentials: the
+ * grant types, the redirect URI and the booking partner's scopes. Nothing without a seller login.
+ */
+function sellerAuthorizationMetadata(config) {
+    if (!config.seller)
+        return {};
+    const scopes = new Set([...config.scope.split(' '), ...BOOKING_PARTNER_SCOPE.split(' ')]);
+    return {
+        grant_types: ['client_credentials', 'authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [config.seller.redirectUri],
+        scope: [...scopes].join(' '),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/checks/discovery-metadata.ts
 
@@ -15534,11 +26342,47 @@ function endpointProblem(value, allowInsecureHttp) {
     return `uses ${url.protocol}`;
 }
 
+;// CONCATENATED MODULE: ./src/checks/addresses.ts
+
+
+/**
+ * The SSRF guard, as a check: an endpoint on another origin whose host resolves to a loopback,
+ * link-local or private address, while the issuer is public, is a failure and is not called,
+ * unless its origin is allowed. Returns the refused fields with the reason for each.
+ */
+function checkEndpointAddresses(issuerInternal, endpoints, allowedOrigins) {
+    const id = 'discovery.endpoint-addresses';
+    if (issuerInternal) {
+        const finding = skipped(id, 'Not applicable: the issuer is on an internal network itself.');
+        return { finding, refused: {} };
+    }
+    const refused = {};
+    for (const { field, origin, addresses } of endpoints) {
+        if (!addresses || allowedOrigins.includes(origin))
+            continue;
+        const problem = internalAddressProblem(addresses, false);
+        if (problem)
+            refused[field] = `${field} on ${origin} ${problem}`;
+    }
+    const reasons = Object.values(refused);
+    if (reasons.length === 0) {
+        return {
+            finding: passed(id, 'No endpoint on another origin resolves to an internal address.'),
+            refused,
+        };
+    }
+    const allow = 'If that is intended, list the origin in allow-endpoint-origins.';
+    return { finding: violated(id, `Not called: ${reasons.join('; ')}. ${allow}`), refused };
+}
+
 ;// CONCATENATED MODULE: ./src/stages/discovery.ts
 
 
+
+
 /** GET {issuer}/.well-known/openid-configuration, then the RFC 8414 metadata to compare. */
-const discovery = async ({ config, http }, state) => {
+const discovery = async (context, state) => {
+    const { config, http } = context;
     const exchange = await http.send({
         stage: 'discovery',
         label: 'Discovery',
@@ -15554,6 +26398,7 @@ const discovery = async ({ config, http }, state) => {
     state.metadata = metadata;
     if (!metadata)
         return [...checkIssuerUrl(config.issuer), ...findings];
+    findings.push(await guardEndpoints(context, metadata, state));
     const oauth = await http.send({
         stage: 'discovery',
         label: 'RFC 8414 authorization server metadata',
@@ -15563,6 +26408,39 @@ const discovery = async ({ config, http }, state) => {
     });
     return [...checkIssuerUrl(config.issuer), ...findings, checkOauthMetadata(oauth, metadata)];
 };
+/**
+ * Resolves the hosts of the endpoints on other origins than the issuer (DNS only, no
+ * connection), refuses those on internal addresses while the issuer is public, and tells the
+ * HTTP client to check again at connection time.
+ */
+async function guardEndpoints(context, metadata, state) {
+    const { config, http, lookup } = context;
+    const issuer = new URL(config.issuer);
+    const issuerAddresses = await resolveHost(issuer, lookup).catch(() => []);
+    const issuerInternal = anyInternal(issuerAddresses);
+    const endpoints = [];
+    for (const field of ENDPOINT_FIELDS) {
+        let url;
+        try {
+            url = new URL(String(metadata[field]));
+        }
+        catch {
+            continue;
+        }
+        if (metadata[field] === undefined || url.origin === issuer.origin)
+            continue;
+        const resolved = await resolveHost(url, lookup).then((addresses) => ({ addresses }), (error) => ({ error: error.message }));
+        endpoints.push({ field, origin: url.origin, ...resolved });
+    }
+    const { finding, refused } = checkEndpointAddresses(issuerInternal, endpoints, config.allowEndpointOrigins);
+    state.refusedEndpoints = refused;
+    http.guardAddresses({
+        issuerInternal,
+        lookup,
+        exempt: [issuer.origin, ...config.allowEndpointOrigins],
+    });
+    return finding;
+}
 
 ;// CONCATENATED MODULE: ./src/checks/jwks.ts
 
@@ -15697,42 +26575,6 @@ function defaultAlg(key) {
     if (key.kty === 'OKP' && key.crv === 'Ed25519')
         return 'EdDSA';
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/stages/context.ts
-
-
-/**
- * An endpoint from the discovery document that the tool may send requests (and credentials)
- * to, or why not: it must be an https URL (http only on loopback with allow-insecure-http),
- * and when the document's issuer does not match, on the configured issuer's origin.
- */
-function endpoint({ config }, state, field) {
-    if (!state.metadata)
-        return { reason: 'discovery failed' };
-    const value = state.metadata[field];
-    if (value === undefined)
-        return { reason: `discovery did not advertise ${field}` };
-    let url;
-    try {
-        url = new URL(String(value));
-    }
-    catch {
-        return { reason: `${field} ${shown(value)} is not an absolute URL` };
-    }
-    const loopbackHttp = url.protocol === 'http:' && config.allowInsecureHttp && isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !loopbackHttp) {
-        return {
-            reason: `${field} ${url.href} is not https, and nothing is sent to it over plain http`,
-        };
-    }
-    const issuerOrigin = new URL(config.issuer).origin;
-    if (state.metadata.issuer !== config.issuer && url.origin !== issuerOrigin) {
-        return {
-            reason: `the document's issuer does not match, so nothing is sent to ${field} on another origin (${url.origin}) than the configured issuer's`,
-        };
-    }
-    return { url: url.href };
 }
 
 ;// CONCATENATED MODULE: ./src/stages/jwks.ts
@@ -16050,6 +26892,9 @@ function checkRegistrationRefused(exchange, id, what) {
 
 
 
+
+
+
 /**
  * Registers a client_credentials client with the initial access token (RFC 7591), or takes the
  * given client credentials and reports registration as skipped. Then tries to register without
@@ -16060,6 +26905,7 @@ const registration = async (context, state) => {
     const found = endpoint(context, state, 'registration_endpoint');
     const url = 'url' in found ? found.url : undefined;
     const findings = [];
+    const sent = [];
     if (config.clientId !== undefined && config.clientSecret !== undefined) {
         state.client = { clientId: config.clientId, clientSecret: config.clientSecret };
         findings.push(skipped('registration.skipped', 'Client credentials were given, so no client was registered.'));
@@ -16069,13 +26915,17 @@ const registration = async (context, state) => {
     }
     else {
         findings.push(passed('registration.skipped', 'Not skipped: an initial access token was given.'));
-        const exchange = await register(context, url, 'Dynamic Client Registration', config.initialAccessToken);
+        const token = config.initialAccessToken;
+        const exchange = await register(context, url, 'Dynamic Client Registration', token);
+        sent.push([exchange, token]);
         const result = checkRegistration(exchange, config.scope);
         if (result.client) {
             secrets.add(result.client.clientSecret);
             secrets.addBasic(result.client.clientId, result.client.clientSecret);
+            state.justRegistered = true;
         }
         secrets.add(result.registrationAccessToken);
+        registration_remember(state, exchange, result.client?.clientId);
         state.client = result.client;
         findings.push(...result.findings);
     }
@@ -16087,15 +26937,82 @@ const registration = async (context, state) => {
             skipped('registration.rejects-invalid-token', why),
         ];
     }
-    findings.push(await probe(context, url, 'registration.requires-token', 'without an initial access token', undefined), await probe(context, url, 'registration.rejects-invalid-token', 'with a wrong initial access token', wrongToken()));
+    const probes = [
+        ['registration.requires-token', 'without an initial access token', undefined],
+        [
+            'registration.rejects-invalid-token',
+            'with a wrong initial access token',
+            `invalid-${(0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')}`,
+        ],
+    ];
+    for (const [id, what, token] of probes) {
+        const exchange = await register(context, url, `Registration ${what}`, token);
+        sent.push([exchange, token]);
+        const { finding, client, registrationAccessToken } = checkRegistrationRefused(exchange, id, what);
+        secrets.add(client?.clientSecret);
+        secrets.add(registrationAccessToken);
+        registration_remember(state, exchange, client?.clientId);
+        findings.push(finding);
+    }
+    findings.push(checkEchoes(sent));
     return findings;
 };
-async function probe(context, url, id, what, token) {
-    const exchange = await register(context, url, `Registration ${what}`, token);
-    const { finding, client, registrationAccessToken } = checkRegistrationRefused(exchange, id, what);
-    context.secrets.add(client?.clientSecret);
-    context.secrets.add(registrationAccessToken);
-    return finding;
+/** No registration response may repeat the initial access token it was sent. */
+function checkEchoes(sent) {
+    const echoing = sent.filter(([exchange, token]) => echoes(exchange.responseBody, token));
+    if (echoing.length === 0) {
+        return passed('registration.no-secret-echo', 'No response repeats the initial access token it was sent.');
+    }
+    const labels = echoing.map(([exchange]) => exchange.label).join('; ');
+    return violated('registration.no-secret-echo', `The initial access token sent is echoed in the response to: ${labels}.`);
+}
+/** Notes a client the check registered, with its RFC 7592 management URI and token if any. */
+function registration_remember(state, exchange, clientId) {
+    if (!clientId)
+        return;
+    const body = parseJson(exchange.responseBody);
+    const field = (name) => isJsonObject(body) && typeof body[name] === 'string' ? body[name] : undefined;
+    state.registeredClients = [
+        ...(state.registeredClients ?? []),
+        {
+            clientId,
+            uri: field('registration_client_uri'),
+            accessToken: field('registration_access_token'),
+        },
+    ];
+}
+/**
+ * Deletes the clients the check registered, where the server offers RFC 7592 management; run
+ * once every stage is done. Returns the finding that reports it.
+ */
+async function deleteRegisteredClients(context, state) {
+    const clients = state.registeredClients ?? [];
+    if (clients.length === 0)
+        return undefined;
+    const outcomes = [];
+    for (const { clientId, uri, accessToken } of clients) {
+        if (!uri || !accessToken) {
+            outcomes.push(`client ${clientId} remains registered: the server returned no registration_client_uri and registration_access_token (RFC 7592)`);
+            continue;
+        }
+        const checked = checkedUrl(context, state, 'registration_client_uri', uri);
+        if (!('url' in checked)) {
+            outcomes.push(`client ${clientId} remains registered: ${checked.reason}`);
+            continue;
+        }
+        const exchange = await context.http.send({
+            stage: 'registration',
+            label: 'Delete the registered client (RFC 7592)',
+            method: 'DELETE',
+            url: checked.url,
+            headers: { authorization: `Bearer ${accessToken}` },
+        });
+        const status = exchange.error ? exchange.error.message : `HTTP ${exchange.status}`;
+        outcomes.push(exchange.status === 204 || exchange.status === 200
+            ? `client ${clientId} deleted (${status})`
+            : `client ${clientId} could not be deleted (${status}) and remains registered`);
+    }
+    return passed('registration.client-deleted', `${outcomes.join('; ')}.`);
 }
 function register(context, url, label, token) {
     return context.http.send({
@@ -16114,11 +27031,10 @@ function register(context, url, label, token) {
             response_types: [],
             scope: context.config.scope,
             token_endpoint_auth_method: 'client_secret_basic',
+            // With a seller login, the same client runs the authorization code flow too.
+            ...sellerAuthorizationMetadata(context.config),
         }),
     });
-}
-function wrongToken() {
-    return `invalid-${(0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/stages/token.ts
@@ -16130,7 +27046,7 @@ function wrongToken() {
 
 
 /** The scope a client registered for the Orders feed must not get (OpenActive scope table). */
-const BOOKING_SCOPE = 'openactive-openbooking';
+const token_BOOKING_SCOPE = 'openactive-openbooking';
 /**
  * The client credentials grant with client_secret_basic (RFC 6749 §4.4, §2.3.1); then
  * client_secret_post when advertised, a wrong secret, a scope the client may not have, and GET.
@@ -16144,9 +27060,20 @@ const token = async (context, state) => {
         return 'there is no client to authenticate';
     const client = state.client;
     const scope = context.config.scope;
-    const grant = (method, credentials = client, requested = scope, label) => requestToken(context, url, method, credentials, requested, label);
-    const basic = await grant('client_secret_basic');
+    const sent = [];
+    const grant = async (method, credentials = client, requested = scope, label) => {
+        const exchange = await requestToken(context, url, method, credentials, requested, label);
+        sent.push([exchange, credentials.clientSecret]);
+        return exchange;
+    };
+    const { exchange: basic, waitedMs } = await firstGrant(state, grant);
     const basicResult = checkTokenResponse(basic, scope);
+    if (waitedMs > 0 && basicResult.accessToken) {
+        basicResult.findings[0] = {
+            ...basicResult.findings[0],
+            message: `${basicResult.findings[0].message} The new client became usable only after ${waitedMs} ms of retries.`,
+        };
+    }
     const methods = state.metadata?.token_endpoint_auth_methods_supported;
     const postAdvertised = Array.isArray(methods) && methods.includes('client_secret_post');
     const post = postAdvertised ? await grant('client_secret_post') : undefined;
@@ -16167,7 +27094,7 @@ const token = async (context, state) => {
             used = { method: 'raw Basic', result: raw.result, exchange: raw.exchange };
     }
     for (const result of [basicResult, postResult])
-        remember(context, result);
+        token_remember(context, result);
     const findings = [succeeded];
     if (used.method !== 'client_secret_basic') {
         findings[0] = {
@@ -16179,7 +27106,7 @@ const token = async (context, state) => {
     findings.push(checkPost(postAdvertised, post, postResult));
     const wrong = await grant('client_secret_basic', { ...client, clientSecret: `wrong-${(0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex')}` }, scope, 'Client Credentials grant with a wrong secret');
     findings.push(...checkWrongSecret(wrong));
-    remember(context, checkTokenResponse(wrong, scope));
+    token_remember(context, checkTokenResponse(wrong, scope));
     findings.push(await probeEscalation(context, used, grant));
     findings.push(checkGetRejected(await context.http.send({
         stage: 'token',
@@ -16187,11 +27114,43 @@ const token = async (context, state) => {
         method: 'GET',
         url,
     })));
+    findings.push(token_checkEchoes(sent));
     state.accessToken = used.result.accessToken;
     state.expiresIn = used.result.expiresIn;
     state.tokenExchange = used.result.accessToken ? used.exchange : undefined;
     return findings;
 };
+/** Delays before retrying the first grant of a client registered a moment ago. */
+const NEW_CLIENT_DELAYS_MS = [250, 500, 1000];
+/**
+ * The first client_secret_basic grant. A client registered a moment ago is not always usable at
+ * once: refused as invalid_client, the request is tried again a few times with backoff, and the
+ * time waited is reported.
+ */
+async function firstGrant(state, grant) {
+    let exchange = await grant('client_secret_basic');
+    let waitedMs = 0;
+    for (const delay of state.justRegistered ? NEW_CLIENT_DELAYS_MS : []) {
+        if (!isInvalidClient(exchange))
+            break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        waitedMs += delay;
+        exchange = await grant('client_secret_basic', undefined, undefined, `Client Credentials grant (client_secret_basic), retried after ${waitedMs} ms`);
+    }
+    return { exchange, waitedMs };
+}
+function isInvalidClient(exchange) {
+    const body = parseJson(exchange.responseBody);
+    return (exchange.status === 401 || exchange.status === 400) && isJsonObject(body) && body.error === 'invalid_client';
+}
+/** No token endpoint response may repeat the client secret it was sent. */
+function token_checkEchoes(sent) {
+    const echoing = sent.filter(([exchange, secret]) => echoes(exchange.responseBody, secret));
+    if (echoing.length === 0)
+        return passed('token.no-secret-echo', 'No response repeats the client secret it was sent.');
+    const labels = echoing.map(([exchange]) => exchange.label).join('; ');
+    return violated('token.no-secret-echo', `The client secret sent is echoed in the response to: ${labels}.`);
+}
 /**
  * After refused Basic credentials, tries them unencoded (RFC 7617 only) to tell an encoding bug
  * apart. Only when encoding changes them: otherwise the second request would say nothing new.
@@ -16204,7 +27163,7 @@ async function diagnoseRaw(context, spec, grant, client) {
         return undefined;
     const exchange = await grant('raw Basic', client, context.config.scope, 'Client Credentials grant (unencoded Basic credentials, for diagnosis)');
     const result = checkTokenResponse(exchange, context.config.scope);
-    remember(context, result);
+    token_remember(context, result);
     return { exchange, result, diagnosis: diagnoseBasicEncoding(spec, exchange) };
 }
 function checkPost(advertised, post, result) {
@@ -16218,13 +27177,13 @@ function checkPost(advertised, post, result) {
 async function probeEscalation(context, used, grant) {
     if (!used.result.accessToken)
         return skipped('token.scope-not-escalated', 'Not checked: no client authentication method worked.');
-    if (context.config.scope.split(' ').includes(BOOKING_SCOPE)) {
-        return skipped('token.scope-not-escalated', `Not applicable: the requested scope includes ${BOOKING_SCOPE}.`);
+    if (context.config.scope.split(' ').includes(token_BOOKING_SCOPE)) {
+        return skipped('token.scope-not-escalated', `Not applicable: the requested scope includes ${token_BOOKING_SCOPE}.`);
     }
-    const exchange = await grant(used.method, undefined, BOOKING_SCOPE, `Client Credentials grant for ${BOOKING_SCOPE}`);
-    const result = checkTokenResponse(exchange, BOOKING_SCOPE);
-    remember(context, result);
-    return checkScopeEscalation(exchange, BOOKING_SCOPE, result.accessToken ? decodeJwt(result.accessToken)?.claims : undefined);
+    const exchange = await grant(used.method, undefined, token_BOOKING_SCOPE, `Client Credentials grant for ${token_BOOKING_SCOPE}`);
+    const result = checkTokenResponse(exchange, token_BOOKING_SCOPE);
+    token_remember(context, result);
+    return checkScopeEscalation(exchange, token_BOOKING_SCOPE, result.accessToken ? decodeJwt(result.accessToken)?.claims : undefined);
 }
 function requestToken(context, url, method, client, scope, label = `Client Credentials grant (${method})`) {
     const form = new URLSearchParams({ grant_type: 'client_credentials', scope });
@@ -16253,12 +27212,14 @@ function requestToken(context, url, method, client, scope, label = `Client Crede
     });
 }
 /** Every token a response carried is a secret from now on. */
-function remember(context, result) {
+function token_remember(context, result) {
     context.secrets.add(result?.accessToken);
     context.secrets.add(result?.refreshToken);
 }
 
 ;// CONCATENATED MODULE: ./src/run.ts
+
+
 
 
 
@@ -16277,6 +27238,7 @@ const RUNNERS = [
     ['token', token],
     ['access-token', accessToken],
     ['orders-feed', ordersFeed],
+    ['authorization', authorization],
 ];
 /**
  * Checks a booking system's auth server the way a booking partner uses it: each stage in
@@ -16289,15 +27251,20 @@ async function runCheck(config, options = {}) {
     secrets.add(config.clientSecret);
     if (config.clientId && config.clientSecret)
         secrets.addBasic(config.clientId, config.clientSecret);
+    secrets.add(config.seller?.username);
+    secrets.add(config.seller?.password);
     const now = options.now ?? Date.now;
     const context = {
         config,
         http: new HttpClient({
             timeoutMs: config.requestTimeoutMs,
             caCertificate: config.caCertificate,
+            budgetMs: config.runTimeoutMs,
+            lookup: options.lookup,
         }),
         secrets,
         now,
+        lookup: options.lookup ?? systemLookup,
     };
     const state = {};
     const findings = [];
@@ -16314,12 +27281,17 @@ async function runCheck(config, options = {}) {
         timings[stage] = Math.round(performance.now() - stageStarted);
         options.log?.(`${STAGE_TITLES[stage]}: ${stageStatus(stageFindings)} (${timings[stage]} ms)`);
     }
+    // Clean up last, so every stage could use the client.
+    const deleted = await deleteRegisteredClients(context, state);
+    if (deleted)
+        findings.splice(findings.findIndex((finding) => finding.id === deleted.id), 1, deleted);
     return buildReport({
         config,
         findings,
         exchanges: context.http.exchanges,
         timings,
         clientId: state.client?.clientId,
+        accessToken: state.accessToken,
         startedAt,
         durationMs: Math.round(performance.now() - started),
         secrets,
@@ -16335,7 +27307,126 @@ function completeStage(stage, findings) {
     return checksOfStage(stage).map((id) => findings.find((finding) => finding.id === id) ?? skipped(id, why));
 }
 
+;// CONCATENATED MODULE: ./src/cli/systems.ts
+
+
+
+
+
+
+/** Inputs that hold secrets: a systems file names an environment variable for each instead. */
+const SECRET_INPUTS = ['initial-access-token', 'client-secret', 'client-id'];
+/**
+ * Reads a systems file: a JSON array of objects whose keys are the input names (`issuer`,
+ * `orders-feed-url`, …) plus `name`, with secrets given as the names of environment variables
+ * (`initial-access-token-env`, `client-id-env`, `client-secret-env`), never as values.
+ */
+async function readSystems(path, env) {
+    let entries;
+    try {
+        entries = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+    }
+    catch (error) {
+        throw new Error(`--systems: cannot read ${path} as JSON: ${error.message}`);
+    }
+    if (!Array.isArray(entries) || entries.length === 0)
+        throw new Error(`--systems: ${path} must hold a non-empty JSON array`);
+    return entries.map((entry, index) => systemOf(entry, index, env));
+}
+function systemOf(entry, index, env) {
+    const where = `--systems: entry ${index + 1}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+        throw new Error(`${where} is not an object`);
+    const fields = entry;
+    const name = typeof fields.name === 'string' && fields.name !== '' ? fields.name : `system ${index + 1}`;
+    const raw = {};
+    for (const [key, value] of Object.entries(fields)) {
+        if (key === 'name')
+            continue;
+        const secret = SECRET_INPUTS.find((input) => key === `${input}-env`);
+        if (SECRET_INPUTS.includes(key)) {
+            throw new Error(`${where} (${name}): give ${key} as ${key}-env, the name of an environment variable, not as a value`);
+        }
+        if (typeof value !== 'string' && typeof value !== 'boolean' && typeof value !== 'number') {
+            throw new Error(`${where} (${name}): ${key} must be a string`);
+        }
+        if (secret) {
+            const variable = String(value);
+            if (env[variable] === undefined)
+                throw new Error(`${where} (${name}): environment variable ${variable} is not set`);
+            raw[secret] = env[variable];
+        }
+        else if (INPUT_NAMES.includes(key)) {
+            raw[key] = String(value);
+        }
+        else {
+            throw new Error(`${where} (${name}): unknown key ${JSON.stringify(key)}`);
+        }
+    }
+    return { name, raw };
+}
+/** Keeps every Nth system, from the Kth: `shard` is "K/N", for a GitHub Actions matrix. */
+function shardOf(items, shard) {
+    if (shard === undefined)
+        return items;
+    const match = /^(\d+)\/(\d+)$/.exec(shard);
+    const [k, n] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    if (!match || n < 1 || k < 1 || k > n)
+        throw new Error(`--shard: must be K/N with 1 ≤ K ≤ N (got ${JSON.stringify(shard)})`);
+    return items.filter((_, index) => index % n === k - 1);
+}
+/** Checks every system, at most `concurrency` at a time; outcomes keep the file's order. */
+async function checkSystems(systems, concurrency) {
+    const outcomes = new Array(systems.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < systems.length) {
+            const index = next++;
+            outcomes[index] = await checkSystem(systems[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, systems.length) }, worker));
+    return outcomes;
+}
+async function checkSystem({ name, raw }) {
+    try {
+        const report = await runCheck(parseConfig(raw));
+        return { name, issuer: report.issuer, result: report.result, report };
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            return { name, issuer: raw.issuer, result: 'fail', error: `input ${error.message}` };
+        throw error;
+    }
+}
+/** One line per system, then the overall verdict. */
+function renderSystems(outcomes) {
+    const lines = outcomes.map(({ name, issuer, result, report, error }) => {
+        const mark = result === 'pass' ? '✔' : '✖';
+        if (error)
+            return `${mark} ${name}: not checked: ${error}`;
+        const failing = report?.checks.filter((check) => check.status === 'fail').map((check) => check.id) ?? [];
+        const counts = `${plural(report?.failures ?? 0, 'failure')}, ${plural(report?.warnings ?? 0, 'warning')}`;
+        return `${mark} ${name} (${issuer}): ${counts}${failing.length ? ` — ${failing.join(', ')}` : ''}`;
+    });
+    const failed = outcomes.filter((outcome) => outcome.result === 'fail').length;
+    const verdict = failed === 0 ? 'PASS' : 'FAIL';
+    return `${lines.join('\n')}\n\n${verdict}: ${failed} of ${plural(outcomes.length, 'system')} failed\n`;
+}
+/** The JSON report of a multi-system run: each system's report, and the overall result. */
+function renderSystemsJson(outcomes) {
+    const result = outcomes.every((outcome) => outcome.result === 'pass') ? 'pass' : 'fail';
+    const systems = outcomes.map(({ name, issuer, result, report, error }) => ({
+        name,
+        issuer,
+        result,
+        ...(error || !report ? { error } : { report: JSON.parse(renderJson(report)) }),
+    }));
+    return `${JSON.stringify({ tool: { ...TOOL }, result, systems }, null, 2)}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -16364,7 +27455,15 @@ Options:
                                expiry, at+jwt typ, aud) fail instead of warn
   --fail-on failure|warning    what fails the run (default failure)
   --request-timeout SECONDS    per-request timeout, 1 to 300 (default 20)
+  --run-timeout SECONDS        budget of the whole check, 1 to 3600 (default 120)
+  --allow-endpoint-origins L   origins (comma-separated) endpoints may have on internal
+                               addresses while the issuer is public (SSRF guard)
   --json FILE                  also write the JSON report to FILE
+  --systems FILE               check every system a JSON file lists, instead of --issuer:
+                               [{"name", "issuer", "orders-feed-url", ...,
+                                 "initial-access-token-env": "VARIABLE", ...}]
+  --concurrency N              systems checked at once with --systems (default 8)
+  --shard K/N                  with --systems, check only every Nth system from the Kth
   -h, --help                   show this help
   -v, --version                show the version
 
@@ -16385,8 +27484,10 @@ async function main(argv, env, output) {
             output.out(`${TOOL.name} ${TOOL.version}\n`);
             return EXIT.pass;
         }
-        raw = await rawInputs(flags, env);
         await checkWritable(flags.json);
+        if (flags.systems !== undefined)
+            return await checkMany(flags, env, output);
+        raw = await rawInputs(flags, env);
     }
     catch (error) {
         output.err(`${usageError(error)}\n\n${USAGE}`);
@@ -16408,6 +27509,21 @@ async function main(argv, env, output) {
         output.err(`Internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
         return EXIT.internal;
     }
+}
+/** `--systems FILE`: checks every system listed, a few at a time, and gives one verdict. */
+async function checkMany(flags, env, output) {
+    if (flags.issuer !== undefined)
+        throw new Error('--systems: give either --systems or --issuer, not both');
+    const concurrency = flags.concurrency === undefined ? 8 : Number(flags.concurrency);
+    if (!/^\d+$/.test(flags.concurrency ?? '8') || concurrency < 1 || concurrency > 64) {
+        throw new Error(`--concurrency: must be a whole number from 1 to 64 (got ${JSON.stringify(flags.concurrency)})`);
+    }
+    const systems = shardOf(await readSystems(String(flags.systems), env), flags.shard);
+    const outcomes = await checkSystems(systems, concurrency);
+    output.out(renderSystems(outcomes));
+    if (flags.json)
+        await (0,promises_namespaceObject.writeFile)(flags.json, renderSystemsJson(outcomes));
+    return outcomes.every((outcome) => outcome.result === 'pass') ? EXIT.pass : EXIT.fail;
 }
 /**
  * The message for bad usage. A stray argument is not echoed: it may be a secret typed in the
@@ -16454,7 +27570,12 @@ function parseFlags(argv) {
             strict: { type: 'boolean' },
             'fail-on': { type: 'string' },
             'request-timeout': { type: 'string' },
+            'run-timeout': { type: 'string' },
+            'allow-endpoint-origins': { type: 'string' },
             json: { type: 'string' },
+            systems: { type: 'string' },
+            concurrency: { type: 'string' },
+            shard: { type: 'string' },
             help: { type: 'boolean', short: 'h' },
             version: { type: 'boolean', short: 'v' },
         },
@@ -16474,6 +27595,8 @@ async function rawInputs(flags, env) {
         strict: flags.strict ? 'true' : undefined,
         'fail-on': flags['fail-on'],
         'request-timeout': flags['request-timeout'],
+        'run-timeout': flags['run-timeout'],
+        'allow-endpoint-origins': flags['allow-endpoint-origins'],
     };
 }
 /** The flag takes PEM text, as the action input does, or the path of a PEM file. */

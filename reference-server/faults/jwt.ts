@@ -55,7 +55,7 @@ export async function rewriteAccessToken(
   body.access_token = await signer(jwt, env)
 }
 
-function decode(token: string): Jwt | undefined {
+export function decode(token: string): Jwt | undefined {
   const [header, payload] = token.split('.')
   if (payload === undefined) return undefined
   return { header: decodePart(header), payload: decodePart(payload) }

@@ -1,5 +1,5 @@
 import type { JWK } from 'jose'
-import type { KoaContextWithOIDC } from 'oidc-provider'
+import type { Adapter, KoaContextWithOIDC } from 'oidc-provider'
 
 import type { PlainAnswer } from '../answer.js'
 import type { SigningKey } from '../keys.js'
@@ -23,6 +23,8 @@ export interface FaultEnvironment {
    * > Nothing is ever removed: the server lives for one test or one manual session.
    */
   opaqueTokens: Map<string, string>
+  /** The server's store for one oidc-provider model (e.g. `AuthorizationCode`, `Client`). */
+  adapter(model: string): Adapter
 }
 
 /**
@@ -68,6 +70,8 @@ export interface FaultBehaviour {
   ordersFeed?: OrdersFeedRewrite
   /** Extra pages the server serves while the fault is on, by path. */
   pages?: Record<string, PlainAnswer>
+  /** The seller's consent is not remembered from one login to the next. */
+  forgetsConsent?: true
 }
 
 /** oidc-provider's JSON answers are plain objects until Koa serialises them after middlewares. */

@@ -9,7 +9,7 @@ import {
 import { type CheckId, checksOfStage, passed, skipped, violated } from './catalogue.js'
 import type { KeySet } from './jwks.js'
 import { algProblem, verifyWithKeySet } from './keys.js'
-import { isJsonObject, type JsonObject, shown } from './response.js'
+import { isJsonObject, isoTime, type JsonObject, shown } from './response.js'
 
 /** Clock skew tolerated on exp, nbf and iat. */
 export const LEEWAY_SECONDS = 60
@@ -299,9 +299,4 @@ function checkScope(claims: JsonObject, requested: string): Finding[] {
           )
         : skipped(id, `Not applicable: there is no scope string or array (${shown(scope)}).`)
   return [content, format]
-}
-
-function isoTime(seconds: number): string {
-  const date = new Date(seconds * 1000)
-  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString()
 }

@@ -1,5 +1,6 @@
 import type { Finding, Level, Stage } from '../model.js'
 import { ACCESS_TOKEN_CHECKS } from './catalogue/access-token.js'
+import { AUTHORIZATION_CHECKS } from './catalogue/authorization.js'
 import { DISCOVERY_CHECKS } from './catalogue/discovery.js'
 import { JWKS_CHECKS } from './catalogue/jwks.js'
 import { ORDERS_FEED_CHECKS } from './catalogue/orders-feed.js'
@@ -32,6 +33,7 @@ export const CATALOGUE = {
   ...TOKEN_CHECKS,
   ...ACCESS_TOKEN_CHECKS,
   ...ORDERS_FEED_CHECKS,
+  ...AUTHORIZATION_CHECKS,
 } as const satisfies Record<string, CheckDefinition>
 
 export type CheckId = keyof typeof CATALOGUE

@@ -1,7 +1,14 @@
 import type { Exchange, Finding } from '../model.js'
 import { type CheckId, passed, violated } from './catalogue.js'
 import { checkNoStore } from './headers.js'
-import { describeResponse, isJsonObject, type JsonObject, parseJson, shown } from './response.js'
+import {
+  describeResponse,
+  isJsonObject,
+  type JsonObject,
+  parseJson,
+  shown,
+  isoTime,
+} from './response.js'
 
 export interface RegisteredClient {
   clientId: string
@@ -65,8 +72,7 @@ function clientOf(body: JsonObject): RegisteredClient | undefined {
 
 function checkSecretExpiry(expiresAt: unknown): Finding {
   if (typeof expiresAt === 'number') {
-    const when =
-      expiresAt === 0 ? 'never expires' : `expires ${new Date(expiresAt * 1000).toISOString()}`
+    const when = expiresAt === 0 ? 'never expires' : `expires ${isoTime(expiresAt)}`
     return passed(
       'registration.secret-expiry',
       `client_secret_expires_at is ${expiresAt}: the secret ${when}.`,

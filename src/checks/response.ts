@@ -83,3 +83,9 @@ export function listed(items: string[], separator = ', '): string {
   const more = items.length > 10 ? `${separator}and ${items.length - 10} more` : ''
   return `${items.slice(0, 10).join(separator)}${more}`
 }
+
+/** A NumericDate as an ISO time, or the number itself when it is no representable date. */
+export function isoTime(seconds: number): string {
+  const date = new Date(seconds * 1000)
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString()
+}

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { InputError, parseConfig, type RawInputs } from '../config.js'
 import { renderJson } from '../report/json.js'
 import { renderTerminal } from '../report/terminal.js'
+import { checkSystems, readSystems, renderSystems, renderSystemsJson, shardOf } from './systems.js'
 import { runCheck } from '../run.js'
 import { TOOL } from '../tool.js'
 
@@ -33,7 +34,23 @@ Options:
                                expiry, at+jwt typ, aud) fail instead of warn
   --fail-on failure|warning    what fails the run (default failure)
   --request-timeout SECONDS    per-request timeout, 1 to 300 (default 20)
+  --seller-username U          a test seller's login: check the seller authorization
+                               too (or set OPENACTIVE_SELLER_USERNAME)
+  --seller-password P          its password (or set OPENACTIVE_SELLER_PASSWORD)
+  --seller-id URL              the seller's @id the ID token must name
+  --redirect-uri URL           redirect URI to authorize with (default a loopback one)
+  --login-mode form|browser    browser: headless Chrome/Chromium (default form)
+  --login-selectors TEXT       "username: CSS" lines (also password, submit, consent)
+  --chrome-path FILE           Chrome or Chromium for --login-mode browser
+  --run-timeout SECONDS        budget of the whole check, 1 to 3600 (default 120)
+  --allow-endpoint-origins L   origins (comma-separated) endpoints may have on internal
+                               addresses while the issuer is public (SSRF guard)
   --json FILE                  also write the JSON report to FILE
+  --systems FILE               check every system a JSON file lists, instead of --issuer:
+                               [{"name", "issuer", "orders-feed-url", ...,
+                                 "initial-access-token-env": "VARIABLE", ...}]
+  --concurrency N              systems checked at once with --systems (default 8)
+  --shard K/N                  with --systems, check only every Nth system from the Kth
   -h, --help                   show this help
   -v, --version                show the version
 
@@ -59,8 +76,9 @@ export async function main(
       output.out(`${TOOL.name} ${TOOL.version}\n`)
       return EXIT.pass
     }
-    raw = await rawInputs(flags, env)
     await checkWritable(flags.json)
+    if (flags.systems !== undefined) return await checkMany(flags, env, output)
+    raw = await rawInputs(flags, env)
   } catch (error) {
     output.err(`${usageError(error)}\n\n${USAGE}`)
     return EXIT.usage
@@ -80,6 +98,27 @@ export async function main(
     output.err(`Internal error: ${error instanceof Error ? error.stack : String(error)}\n`)
     return EXIT.internal
   }
+}
+
+/** `--systems FILE`: checks every system listed, a few at a time, and gives one verdict. */
+async function checkMany(
+  flags: ReturnType<typeof parseFlags>,
+  env: NodeJS.ProcessEnv,
+  output: Output,
+): Promise<number> {
+  if (flags.issuer !== undefined)
+    throw new Error('--systems: give either --systems or --issuer, not both')
+  const concurrency = flags.concurrency === undefined ? 8 : Number(flags.concurrency)
+  if (!/^\d+$/.test(flags.concurrency ?? '8') || concurrency < 1 || concurrency > 64) {
+    throw new Error(
+      `--concurrency: must be a whole number from 1 to 64 (got ${JSON.stringify(flags.concurrency)})`,
+    )
+  }
+  const systems = shardOf(await readSystems(String(flags.systems), env), flags.shard)
+  const outcomes = await checkSystems(systems, concurrency)
+  output.out(renderSystems(outcomes))
+  if (flags.json) await writeFile(flags.json, renderSystemsJson(outcomes))
+  return outcomes.every((outcome) => outcome.result === 'pass') ? EXIT.pass : EXIT.fail
 }
 
 /**
@@ -125,7 +164,19 @@ function parseFlags(argv: string[]) {
       strict: { type: 'boolean' },
       'fail-on': { type: 'string' },
       'request-timeout': { type: 'string' },
+      'seller-username': { type: 'string' },
+      'seller-password': { type: 'string' },
+      'seller-id': { type: 'string' },
+      'redirect-uri': { type: 'string' },
+      'login-mode': { type: 'string' },
+      'login-selectors': { type: 'string' },
+      'chrome-path': { type: 'string' },
+      'run-timeout': { type: 'string' },
+      'allow-endpoint-origins': { type: 'string' },
       json: { type: 'string' },
+      systems: { type: 'string' },
+      concurrency: { type: 'string' },
+      shard: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -149,6 +200,15 @@ async function rawInputs(
     strict: flags.strict ? 'true' : undefined,
     'fail-on': flags['fail-on'],
     'request-timeout': flags['request-timeout'],
+    'seller-username': flags['seller-username'] ?? env.OPENACTIVE_SELLER_USERNAME,
+    'seller-password': flags['seller-password'] ?? env.OPENACTIVE_SELLER_PASSWORD,
+    'seller-id': flags['seller-id'],
+    'redirect-uri': flags['redirect-uri'],
+    'login-mode': flags['login-mode'],
+    'login-selectors': flags['login-selectors'],
+    'chrome-path': flags['chrome-path'],
+    'run-timeout': flags['run-timeout'],
+    'allow-endpoint-origins': flags['allow-endpoint-origins'],
   }
 }
 

@@ -15,7 +15,7 @@ export function renderJson(report: Report): string {
     checks,
   } = report
   const exchanges = report.exchanges.map(
-    ({ stage, label, method, url, status, durationMs, error }) => ({
+    ({ stage, label, method, url, status, durationMs, error, retries }) => ({
       stage,
       label,
       method,
@@ -23,6 +23,7 @@ export function renderJson(report: Report): string {
       status: status ?? null,
       durationMs,
       ...(error ? { error: error.message } : {}),
+      ...(retries ? { retries } : {}),
     }),
   )
   const body = {

@@ -1,4 +1,6 @@
+import { inspectToken } from '../checks/access-token.js'
 import { type CheckId, definition } from '../checks/catalogue.js'
+import { stringify } from '../checks/response.js'
 import type { Config } from '../config.js'
 import { type Exchange, type Finding, type Stage, STAGES, type Status } from '../model.js'
 import type { Secrets } from '../secrets.js'
@@ -19,7 +21,18 @@ export interface Report {
   stages: { stage: Stage; status: Status; durationMs: number }[]
   checks: Finding[]
   exchanges: Exchange[]
+  /** The access token as decoded, signature left out; absent when no token was issued. */
+  accessToken?: DecodedAccessToken
 }
+
+/**
+ * The access token's header and claims as `[name, JSON value]` pairs, redacted; or `opaque`
+ * (OpenActive allows tokens that are not JWTs), or `malformed` with the reason.
+ */
+export type DecodedAccessToken =
+  | { kind: 'jwt'; header: [string, string][]; claims: [string, string][] }
+  | { kind: 'opaque' }
+  | { kind: 'malformed'; problem: string }
 
 export interface ReportInput {
   config: Config
@@ -30,6 +43,8 @@ export interface ReportInput {
   startedAt: Date
   durationMs: number
   secrets: Secrets
+  /** The access token issued, if any: only its decoded header and claims reach the report. */
+  accessToken?: string
 }
 
 /**
@@ -65,7 +80,18 @@ export function buildReport(input: ReportInput): Report {
     })),
     checks,
     exchanges,
+    accessToken: input.accessToken ? decodeAccessToken(input.accessToken, redact) : undefined,
   }
+}
+
+/** The token's header and claims, each value redacted; the signature is never kept. */
+function decodeAccessToken(token: string, redact: (text: string) => string): DecodedAccessToken {
+  const shape = inspectToken(token)
+  if (shape.kind !== 'jwt')
+    return shape.kind === 'opaque' ? shape : { ...shape, problem: redact(shape.problem) }
+  const pairs = (object: Record<string, unknown>): [string, string][] =>
+    Object.entries(object).map(([name, value]) => [redact(name), redact(stringify(value))])
+  return { kind: 'jwt', header: pairs(shape.header), claims: pairs(shape.claims) }
 }
 
 /** Under `strict`, a warning from a check marked strict in the catalogue is a failure. */

@@ -1,24 +1,48 @@
-import { parseJson, printable, stringify } from '../checks/response.js'
-import { type Exchange, STAGE_TITLES, type Stage } from '../model.js'
+import { STAGE_TITLES } from '../model.js'
+import { renderAccessToken } from './access-token.js'
+import { byteLength, escapeCell, escapeHtml, fitBytes } from './escape.js'
 import type { Report } from './model.js'
 import { formatDuration, plural, STATUS_ICONS } from './text.js'
+import { renderTranscript } from './transcript.js'
+import { renderWaterfall } from './waterfall.js'
 
-/** Bodies longer than this are cut in the transcript; GitHub drops a summary over 1 MiB whole. */
-const BODY_LIMIT = 8000
+export { escapeHtml }
 
 /**
- * The GitHub job summary (Markdown with HTML): the verdict first, the findings table, then the
- * redacted request/response transcript per stage in collapsed sections. Everything that came
+ * GitHub drops a step summary over 1 MiB (1,048,576 bytes) whole; this leaves room for the
+ * summary's own framing and for anything else the step appends.
+ */
+export const SUMMARY_LIMIT_BYTES = 1_000_000
+
+const CUT_NOTE = '**The rest is cut**: it would exceed the size GitHub accepts here.'
+
+export interface SummaryOptions {
+  /** docs/checks.md, to link each check id to its entry. */
+  docsUrl?: string
+  /** The size the summary must stay under, in UTF-8 bytes (a check run's output takes 65,535). */
+  maxBytes?: number
+}
+
+/**
+ * The GitHub job summary (Markdown with HTML): the verdict, the stages, the findings, the
+ * decoded access token and the waterfall of requests, then the redacted request/response
+ * transcript per stage in collapsed sections, cut to stay under `maxBytes`. Everything that came
  * from the server or the inputs is HTML-escaped.
  */
-export function renderSummary(report: Report, options: { docsUrl?: string } = {}): string {
-  const sections = [
+export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  const maxBytes = options.maxBytes ?? SUMMARY_LIMIT_BYTES
+  const head = [
     verdict(report),
     stagesTable(report),
     findingsTable(report, options.docsUrl),
-    transcript(report),
+    renderAccessToken(report),
+    renderWaterfall(report),
   ]
-  return `${sections.join('\n\n')}\n`
+    .filter((section) => section !== '')
+    .join('\n\n')
+  const rest = maxBytes - byteLength(head) - 2
+  const markdown = rest > 1000 ? `${head}\n\n${renderTranscript(report, rest - 1)}` : head
+  return `${fitBytes(markdown, maxBytes - 1, CUT_NOTE)}\n`
 }
 
 /** The anchor GitHub gives the heading of a check in docs/checks.md. */
@@ -29,14 +53,18 @@ export function checkAnchor(id: string): string {
 function verdict(report: Report): string {
   const icon = report.result === 'pass' ? '✅' : '❌'
   const word = report.result === 'pass' ? 'passed' : 'failed'
-  const passed = report.checks.filter((check) => check.status === 'pass').length
+  const count = (status: string) => report.checks.filter((check) => check.status === status).length
   const failOn = report.failOn === 'warning' ? ' (warnings fail the run: `fail-on: warning`)' : ''
   return [
     `## ${icon} OpenActive auth check ${word}`,
     '',
     `**${escapeHtml(report.issuer)}**: ${plural(report.failures, 'failure')}, ${plural(report.warnings, 'warning')}, ` +
-      `${passed} passed, in ${formatDuration(report.durationMs)}${failOn}.` +
-      (report.clientId ? ` Client: \`${escapeCell(report.clientId)}\`.` : ''),
+      `${count('pass')} passed, in ${formatDuration(report.durationMs)}${failOn}.` +
+      (report.clientId ? ` Client: <code>${escapeCell(report.clientId)}</code>.` : ''),
+    '',
+    `| ${STATUS_ICONS.fail} Failed | ${STATUS_ICONS.warn} Warnings | ${STATUS_ICONS.pass} Passed | ${STATUS_ICONS.skip} Skipped |`,
+    '| :---: | :---: | :---: | :---: |',
+    `| ${report.failures} | ${report.warnings} | ${count('pass')} | ${count('skip')} |`,
   ].join('\n')
 }
 
@@ -45,7 +73,7 @@ function stagesTable(report: Report): string {
     ({ stage, status, durationMs }) =>
       `| ${STATUS_ICONS[status]} ${status} | ${STAGE_TITLES[stage]} | ${formatDuration(durationMs)} |`,
   )
-  return ['| Status | Stage | Time |', '| --- | --- | --- |', ...rows].join('\n')
+  return ['### Stages', '', '| Status | Stage | Time |', '| --- | --- | --- |', ...rows].join('\n')
 }
 
 function findingsTable(report: Report, docsUrl: string | undefined): string {
@@ -68,74 +96,4 @@ function findingsTable(report: Report, docsUrl: string | undefined): string {
     '| --- | --- | --- | --- |',
     ...rows,
   ].join('\n')
-}
-
-function transcript(report: Report): string {
-  const sections: string[] = [
-    '### Requests and responses',
-    '',
-    'Secrets are shown as `[REDACTED]`.',
-  ]
-  const stages = [...new Set(report.exchanges.map((exchange) => exchange.stage))]
-  for (const stage of stages) {
-    sections.push('', `#### ${STAGE_TITLES[stage as Stage]}`)
-    for (const exchange of report.exchanges.filter((item) => item.stage === stage)) {
-      sections.push('', renderExchange(exchange))
-    }
-  }
-  return sections.join('\n')
-}
-
-function renderExchange(exchange: Exchange): string {
-  const outcome = exchange.error ? exchange.error.code : `HTTP ${exchange.status}`
-  const request = [
-    `${exchange.method} ${exchange.url}`,
-    ...headerLines(exchange.requestHeaders),
-    ...(exchange.requestBody ? ['', pretty(exchange.requestBody)] : []),
-  ]
-  const response = exchange.error
-    ? [`No response: ${exchange.error.message}`]
-    : [
-        `HTTP ${exchange.status}`,
-        ...headerLines(exchange.responseHeaders),
-        '',
-        pretty(exchange.responseBody),
-      ]
-  return [
-    '<details>',
-    `<summary>${escapeHtml(exchange.label)}: ${exchange.method} → ${escapeHtml(outcome)} (${formatDuration(exchange.durationMs)})</summary>`,
-    '',
-    `<pre>${escapeHtml(request.join('\n'))}</pre>`,
-    `<pre>${escapeHtml(response.join('\n'))}</pre>`,
-    '',
-    '</details>',
-  ].join('\n')
-}
-
-function headerLines(headers: Record<string, string | string[] | undefined>): string[] {
-  return Object.entries(headers)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`)
-}
-
-function pretty(body: string): string {
-  const parsed = parseJson(body)
-  const text = printable(parsed === undefined ? body : stringify(parsed, 2))
-  if (text.length <= BODY_LIMIT) return text
-  return `${text.slice(0, BODY_LIMIT)}\n… (${text.length - BODY_LIMIT} more characters cut)`
-}
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-}
-
-/** Escapes text for one Markdown table cell: HTML, pipes and line breaks. */
-function escapeCell(text: string): string {
-  return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/`/g, '&#96;')
 }

@@ -4,6 +4,7 @@ import { type JsonObject, shown } from '../checks/response.js'
 import { type Config, isLoopbackHost } from '../config.js'
 import type { HttpClient } from '../http.js'
 import type { Exchange, Finding } from '../model.js'
+import type { Lookup } from '../net/guard.js'
 import type { Secrets } from '../secrets.js'
 
 /** What every stage is given: the configuration, the one HTTP client, the secrets and a clock. */
@@ -13,6 +14,8 @@ export interface StageContext {
   secrets: Secrets
   /** Milliseconds since the epoch; injectable so checks can be tested at a fixed time. */
   now: () => number
+  /** The resolver for the SSRF guard; injectable so tests need no DNS. */
+  lookup: Lookup
 }
 
 /** What earlier stages found, for the stages after them. */
@@ -24,6 +27,12 @@ export interface RunState {
   tokenExchange?: Exchange
   /** The token response's expires_in, when a number. */
   expiresIn?: number
+  /** Endpoints the SSRF guard refused, with the reason for each. */
+  refusedEndpoints?: Record<string, string>
+  /** Clients the check registered, with RFC 7592 management when offered, to delete at the end. */
+  registeredClients?: { clientId: string; uri?: string; accessToken?: string }[]
+  /** The client was registered in this run: it may take a moment to become usable. */
+  justRegistered?: boolean
 }
 
 /**
@@ -38,13 +47,25 @@ export type StageRunner = (context: StageContext, state: RunState) => Promise<Fi
  * and when the document's issuer does not match, on the configured issuer's origin.
  */
 export function endpoint(
-  { config }: StageContext,
+  context: StageContext,
   state: RunState,
   field: string,
 ): { url: string } | { reason: string } {
   if (!state.metadata) return { reason: 'discovery failed' }
+  const refused = state.refusedEndpoints?.[field]
+  if (refused) return { reason: refused }
   const value = state.metadata[field]
   if (value === undefined) return { reason: `discovery did not advertise ${field}` }
+  return checkedUrl(context, state, field, value)
+}
+
+/** The same policy for any URL the server hands out, such as registration_client_uri. */
+export function checkedUrl(
+  { config }: StageContext,
+  state: RunState,
+  field: string,
+  value: unknown,
+): { url: string } | { reason: string } {
   let url: URL
   try {
     url = new URL(String(value))
@@ -59,7 +80,7 @@ export function endpoint(
     }
   }
   const issuerOrigin = new URL(config.issuer).origin
-  if (state.metadata.issuer !== config.issuer && url.origin !== issuerOrigin) {
+  if (state.metadata?.issuer !== config.issuer && url.origin !== issuerOrigin) {
     return {
       reason: `the document's issuer does not match, so nothing is sent to ${field} on another origin (${url.origin}) than the configured issuer's`,
     }

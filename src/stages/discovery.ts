@@ -1,9 +1,18 @@
-import { checkOauthMetadata, oauthMetadataUrl } from '../checks/discovery-metadata.js'
+import {
+  checkOauthMetadata,
+  ENDPOINT_FIELDS,
+  oauthMetadataUrl,
+} from '../checks/discovery-metadata.js'
 import { checkDiscovery, checkIssuerUrl, discoveryUrl } from '../checks/discovery.js'
-import type { StageRunner } from './context.js'
+import { checkEndpointAddresses, type ResolvedEndpoint } from '../checks/addresses.js'
+import type { JsonObject } from '../checks/response.js'
+import type { Finding } from '../model.js'
+import { anyInternal, resolveHost } from '../net/guard.js'
+import type { RunState, StageContext, StageRunner } from './context.js'
 
 /** GET {issuer}/.well-known/openid-configuration, then the RFC 8414 metadata to compare. */
-export const discovery: StageRunner = async ({ config, http }, state) => {
+export const discovery: StageRunner = async (context, state) => {
+  const { config, http } = context
   const exchange = await http.send({
     stage: 'discovery',
     label: 'Discovery',
@@ -18,6 +27,7 @@ export const discovery: StageRunner = async ({ config, http }, state) => {
   })
   state.metadata = metadata
   if (!metadata) return [...checkIssuerUrl(config.issuer), ...findings]
+  findings.push(await guardEndpoints(context, metadata, state))
 
   const oauth = await http.send({
     stage: 'discovery',
@@ -27,4 +37,48 @@ export const discovery: StageRunner = async ({ config, http }, state) => {
     headers: { accept: 'application/json' },
   })
   return [...checkIssuerUrl(config.issuer), ...findings, checkOauthMetadata(oauth, metadata)]
+}
+
+/**
+ * Resolves the hosts of the endpoints on other origins than the issuer (DNS only, no
+ * connection), refuses those on internal addresses while the issuer is public, and tells the
+ * HTTP client to check again at connection time.
+ */
+async function guardEndpoints(
+  context: StageContext,
+  metadata: JsonObject,
+  state: RunState,
+): Promise<Finding> {
+  const { config, http, lookup } = context
+  const issuer = new URL(config.issuer)
+  const issuerAddresses = await resolveHost(issuer, lookup).catch(() => [])
+  const issuerInternal = anyInternal(issuerAddresses)
+
+  const endpoints: ResolvedEndpoint[] = []
+  for (const field of ENDPOINT_FIELDS) {
+    let url: URL
+    try {
+      url = new URL(String(metadata[field]))
+    } catch {
+      continue
+    }
+    if (metadata[field] === undefined || url.origin === issuer.origin) continue
+    const resolved = await resolveHost(url, lookup).then(
+      (addresses) => ({ addresses }),
+      (error: Error) => ({ error: error.message }),
+    )
+    endpoints.push({ field, origin: url.origin, ...resolved })
+  }
+  const { finding, refused } = checkEndpointAddresses(
+    issuerInternal,
+    endpoints,
+    config.allowEndpointOrigins,
+  )
+  state.refusedEndpoints = refused
+  http.guardAddresses({
+    issuerInternal,
+    lookup,
+    exempt: [issuer.origin, ...config.allowEndpointOrigins],
+  })
+  return finding
 }

@@ -36,45 +36,53 @@ export const ordersFeed: StageRunner = async (context, state) => {
   const token = state.accessToken
   const get = (label: string, bearer?: string, target = url) => read(context, target, label, bearer)
 
-  if (token) {
-    const authorized = await get('Orders feed with the access token', token)
-    findings.push(...checkOrdersFeedAuthorized(authorized))
-    const { page } = rpdePage(authorized)
-    const next = page && nextPageUrl(url, page)
-    if (next?.url)
-      findings.push(checkNextPage(await get('Orders feed, next page', token, next.url)))
-    else if (next?.problem)
-      findings.push(skipped('orders-feed.next-page', `Not followed: ${next.problem}.`))
-  }
+  // The refusals need nothing from the authorized read: all of them run side by side.
+  const authorizedRead = token ? readAuthorized(context, url, token) : undefined
+  const tampered = token ? tamperedToken(token) : undefined
+  const expired = token
+    ? expiredLookingToken(token, decodeJwt(token)?.claims, context.now())
+    : undefined
+  context.secrets.add(tampered)
+  context.secrets.add(expired)
+  type Attempt = [CheckId & `orders-feed.rejects-${string}`, string, string | undefined]
+  const attempts: Attempt[] = [['orders-feed.rejects-no-token', 'without a token', undefined]]
+  if (tampered)
+    attempts.push(['orders-feed.rejects-tampered-token', 'with a tampered token', tampered])
+  if (expired)
+    attempts.push(['orders-feed.rejects-expired-token', 'with an expired token', expired])
+  const refusals = await Promise.all(
+    attempts.map(([, what, bearer]) => get(`Orders feed ${what}`, bearer)),
+  )
 
-  const refusals: Exchange[] = []
-  const refuse = async (
-    id: CheckId & `orders-feed.rejects-${string}`,
-    what: string,
-    bearer?: string,
-  ) => {
-    const exchange = await get(`Orders feed ${what}`, bearer)
-    refusals.push(exchange)
-    findings.push(checkRefused(exchange, id, what))
+  if (authorizedRead) findings.push(...(await authorizedRead))
+  attempts.forEach(([id, what], index) => findings.push(checkRefused(refusals[index], id, what)))
+  if (token && !expired) {
+    findings.push(
+      skipped('orders-feed.rejects-expired-token', 'Not applicable: the access token is opaque.'),
+    )
   }
-  await refuse('orders-feed.rejects-no-token', 'without a token')
-  if (token) {
-    const tampered = tamperedToken(token)
-    context.secrets.add(tampered)
-    await refuse('orders-feed.rejects-tampered-token', 'with a tampered token', tampered)
-    const expired = expiredLookingToken(token, decodeJwt(token)?.claims, context.now())
-    if (expired) {
-      context.secrets.add(expired)
-      await refuse('orders-feed.rejects-expired-token', 'with an expired token', expired)
-    } else {
-      findings.push(
-        skipped('orders-feed.rejects-expired-token', 'Not applicable: the access token is opaque.'),
-      )
-    }
-  } else {
+  if (!token) {
     for (const id of TOKEN_CHECKS) findings.push(skipped(id, 'Skipped: there is no access token.'))
   }
   findings.push(checkChallenges(refusals))
+  return findings
+}
+
+/** GET the feed with the access token, then its next page. */
+async function readAuthorized(
+  context: StageContext,
+  url: string,
+  token: string,
+): Promise<Finding[]> {
+  const authorized = await read(context, url, 'Orders feed with the access token', token)
+  const findings = checkOrdersFeedAuthorized(authorized)
+  const { page } = rpdePage(authorized)
+  const next = page && nextPageUrl(url, page)
+  if (next?.url) {
+    findings.push(checkNextPage(await read(context, next.url, 'Orders feed, next page', token)))
+  } else if (next?.problem) {
+    findings.push(skipped('orders-feed.next-page', `Not followed: ${next.problem}.`))
+  }
   return findings
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { decodeJwt } from '../checks/access-token.js'
 import { passed, skipped, violated } from '../checks/catalogue.js'
 import type { RegisteredClient } from '../checks/registration.js'
-import { describeResponse } from '../checks/response.js'
+import { describeResponse, isJsonObject, parseJson } from '../checks/response.js'
 import {
   checkGetRejected,
   checkScopeEscalation,
@@ -12,8 +12,8 @@ import {
   type TokenResult,
 } from '../checks/token.js'
 import type { Exchange, Finding } from '../model.js'
-import { basicCredentials } from '../secrets.js'
-import { endpoint, type StageContext, type StageRunner } from './context.js'
+import { basicCredentials, echoes } from '../secrets.js'
+import { endpoint, type RunState, type StageContext, type StageRunner } from './context.js'
 
 type Method = 'client_secret_basic' | 'client_secret_post' | 'raw Basic'
 
@@ -31,14 +31,34 @@ export const token: StageRunner = async (context, state) => {
   if (!state.client) return 'there is no client to authenticate'
   const client = state.client
   const scope = context.config.scope
-  const grant: Grant = (method, credentials = client, requested = scope, label) =>
-    requestToken(context, url, method, credentials, requested, label)
+  const sent: [Exchange, string][] = []
+  const grant: Grant = async (method, credentials = client, requested = scope, label) => {
+    const exchange = await requestToken(context, url, method, credentials, requested, label)
+    sent.push([exchange, credentials.clientSecret])
+    return exchange
+  }
 
-  const basic = await grant('client_secret_basic')
-  const basicResult = checkTokenResponse(basic, scope)
   const methods = state.metadata?.token_endpoint_auth_methods_supported
   const postAdvertised = Array.isArray(methods) && methods.includes('client_secret_post')
-  const post = postAdvertised ? await grant('client_secret_post') : undefined
+  // The probes need nothing from the first grant: they run beside it.
+  const [{ exchange: basic, waitedMs }, post, wrong, get] = await Promise.all([
+    firstGrant(state, grant),
+    postAdvertised ? grant('client_secret_post') : undefined,
+    grant(
+      'client_secret_basic',
+      { ...client, clientSecret: `wrong-${randomBytes(12).toString('hex')}` },
+      scope,
+      'Client Credentials grant with a wrong secret',
+    ),
+    context.http.send({ stage: 'token', label: 'GET on the token endpoint', method: 'GET', url }),
+  ])
+  const basicResult = checkTokenResponse(basic, scope)
+  if (waitedMs > 0 && basicResult.accessToken) {
+    basicResult.findings[0] = {
+      ...basicResult.findings[0],
+      message: `${basicResult.findings[0].message} The new client became usable only after ${waitedMs} ms of retries.`,
+    }
+  }
   const postResult = post && checkTokenResponse(post, scope)
 
   let used: { method: Method; result: TokenResult; exchange: Exchange } = {
@@ -67,31 +87,65 @@ export const token: StageRunner = async (context, state) => {
   findings.push(...used.result.findings.filter((finding) => finding.id !== 'token.succeeded'))
   findings.push(checkPost(postAdvertised, post, postResult))
 
-  const wrong = await grant(
-    'client_secret_basic',
-    { ...client, clientSecret: `wrong-${randomBytes(12).toString('hex')}` },
-    scope,
-    'Client Credentials grant with a wrong secret',
-  )
   findings.push(...checkWrongSecret(wrong))
   remember(context, checkTokenResponse(wrong, scope))
-
   findings.push(await probeEscalation(context, used, grant))
-  findings.push(
-    checkGetRejected(
-      await context.http.send({
-        stage: 'token',
-        label: 'GET on the token endpoint',
-        method: 'GET',
-        url,
-      }),
-    ),
-  )
+  findings.push(checkGetRejected(get))
 
+  findings.push(checkEchoes(sent))
   state.accessToken = used.result.accessToken
   state.expiresIn = used.result.expiresIn
   state.tokenExchange = used.result.accessToken ? used.exchange : undefined
   return findings
+}
+
+/** Delays before retrying the first grant of a client registered a moment ago. */
+const NEW_CLIENT_DELAYS_MS = [250, 500, 1000]
+
+/**
+ * The first client_secret_basic grant. A client registered a moment ago is not always usable at
+ * once: refused as invalid_client, the request is tried again a few times with backoff, and the
+ * time waited is reported.
+ */
+async function firstGrant(
+  state: RunState,
+  grant: Grant,
+): Promise<{ exchange: Exchange; waitedMs: number }> {
+  let exchange = await grant('client_secret_basic')
+  let waitedMs = 0
+  for (const delay of state.justRegistered ? NEW_CLIENT_DELAYS_MS : []) {
+    if (!isInvalidClient(exchange)) break
+    await new Promise((resolve) => setTimeout(resolve, delay))
+    waitedMs += delay
+    exchange = await grant(
+      'client_secret_basic',
+      undefined,
+      undefined,
+      `Client Credentials grant (client_secret_basic), retried after ${waitedMs} ms`,
+    )
+  }
+  return { exchange, waitedMs }
+}
+
+function isInvalidClient(exchange: Exchange): boolean {
+  const body = parseJson(exchange.responseBody)
+  return (
+    (exchange.status === 401 || exchange.status === 400) &&
+    isJsonObject(body) &&
+    body.error === 'invalid_client'
+  )
+}
+
+/** No token endpoint response may repeat the client secret it was sent. */
+function checkEchoes(sent: [Exchange, string][]): Finding {
+  const echoing = sent.filter(([exchange, secret]) => echoes(exchange.responseBody, secret))
+  if (echoing.length === 0)
+    return passed('token.no-secret-echo', 'No response repeats the client secret it was sent.')
+  const labels = echoing.map(([exchange]) => exchange.label).join('; ')
+  return violated(
+    'token.no-secret-echo',
+    `The client secret sent is echoed in the response to: ${labels}.`,
+  )
 }
 
 type Grant = (

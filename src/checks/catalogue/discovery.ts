@@ -66,6 +66,14 @@ export const DISCOVERY_CHECKS = {
     reference: `${OIDC_DISCOVERY} §3; RFC 8414 §2`,
     fix: 'Nothing to fix if intended: booking partners must be able to reach every origin listed.',
   },
+  'discovery.endpoint-addresses': {
+    stage: 'discovery',
+    level: 'must',
+    title:
+      'No endpoint on another origin resolves to a loopback, link-local or private address while the issuer is public; such an endpoint is not called.',
+    reference: `${OIDC_DISCOVERY} §3; RFC 8414 §2; OWASP SSRF prevention`,
+    fix: 'Advertise the public addresses booking partners reach. If an internal origin is intended, the workflow lists it in allow-endpoint-origins.',
+  },
   'discovery.grant-types': {
     stage: 'discovery',
     level: 'should',

@@ -62,4 +62,19 @@ export const REGISTRATION_CHECKS = {
     reference: 'RFC 7591 §3; RFC 6750 §3.1',
     fix: 'Check the initial access token: answer 401 with error="invalid_token" to a wrong one.',
   },
+  'registration.no-secret-echo': {
+    stage: 'registration',
+    level: 'should',
+    title: 'No registration response echoes the initial access token it was sent.',
+    reference: 'RFC 6750 §5.3; RFC 7591 §3.2.2',
+    fix: 'Leave credentials out of error messages and bodies: logs and proxies keep them.',
+  },
+  'registration.client-deleted': {
+    stage: 'registration',
+    level: 'info',
+    title:
+      'The client registered for the check is deleted afterwards when the server offers RFC 7592 management (registration_client_uri and registration_access_token).',
+    reference: 'RFC 7592 §2.3',
+    fix: 'Nothing to fix; without RFC 7592 the registered client remains and its id is reported.',
+  },
 } as const satisfies Record<string, CheckDefinition>

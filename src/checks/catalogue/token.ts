@@ -89,6 +89,13 @@ export const TOKEN_CHECKS = {
     reference: `RFC 6749 §3.3, §5.2 (invalid_scope); ${OBA} §OAuth Flows and Scopes`,
     fix: 'Grant only the scopes the client was registered for; refuse others with 400 invalid_scope or leave them out.',
   },
+  'token.no-secret-echo': {
+    stage: 'token',
+    level: 'should',
+    title: 'No token endpoint response echoes the client secret it was sent.',
+    reference: 'RFC 6749 §10.3; RFC 6750 §5.3',
+    fix: 'Leave credentials out of error messages and bodies: logs and proxies keep them.',
+  },
   'token.get-rejected': {
     stage: 'token',
     level: 'should',
