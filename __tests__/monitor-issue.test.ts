@@ -21,7 +21,7 @@ beforeAll(async () => {
   process.env.GITHUB_REPOSITORY = 'owner/repo'
   const client = await import('../src/github/client.js')
   ;({ updateMonitorIssue } = await import('../src/github/monitor-issue.js'))
-  target = { ...client.gitHubTarget('ghs_test_token'), runUrl: 'https://github.test/run/1' }
+  target = { ...(await client.gitHubTarget('ghs_test_token')), runUrl: 'https://github.test/run/1' }
 })
 afterAll(async () => {
   delete process.env.GITHUB_API_URL

@@ -80,7 +80,11 @@ async function fullAgainstBare(server: Served): Promise<{ full: number; bare: nu
     const b = await timed(() =>
       bareClient(server.issuer, server.initialAccessToken, server.ordersFeedUrl),
     )
-    if (i >= 3) (full.push(a), bare.push(b)) // the first runs warm up both
+    // The first runs warm up both.
+    if (i >= 3) {
+      full.push(a)
+      bare.push(b)
+    }
   }
   return { full: median(full), bare: median(bare) }
 }

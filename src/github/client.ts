@@ -1,8 +1,8 @@
-import * as github from '@actions/github'
+import type * as GitHub from '@actions/github'
 
 /** What the GitHub features need: an API client and where the run happens. */
 export interface GitHubTarget {
-  octokit: ReturnType<typeof github.getOctokit>
+  octokit: ReturnType<typeof GitHub.getOctokit>
   owner: string
   repo: string
   /** The commit a check run belongs to: a pull request's head, else the workflow's commit. */
@@ -18,7 +18,10 @@ export interface GitHubTarget {
  * @remarks `github.context.repo` throws without `GITHUB_REPOSITORY`, so this is called only when
  * a GitHub feature is asked for.
  */
-export function gitHubTarget(token: string): GitHubTarget {
+export async function gitHubTarget(token: string): Promise<GitHubTarget> {
+  // Loaded only when a GitHub feature is asked for: it is most of the bundle, and every run
+  // would otherwise pay for parsing it at start.
+  const github = await import('@actions/github')
   const { context } = github
   const { owner, repo } = context.repo
   const pullRequest = context.payload.pull_request as { head?: { sha?: string } } | undefined

@@ -72,7 +72,7 @@ export async function publishToGitHub(
   }
   let target: GitHubTarget
   try {
-    target = gitHubTarget(options.token)
+    target = await gitHubTarget(options.token)
   } catch (error) {
     log.warning(`No ${wanted}: ${describeProblem(error).message}`)
     return {}

@@ -1,5 +1,5 @@
-import { type HTMLElement, parse } from 'node-html-parser'
-import { CookieJar } from 'tough-cookie'
+import type { HTMLElement } from 'node-html-parser'
+import type { CookieJar } from 'tough-cookie'
 import { sameEndpoint } from '../checks/authorization.js'
 import { describeResponse, header } from '../checks/response.js'
 import { isLoopbackHost } from '../config.js'
@@ -21,6 +21,26 @@ export interface LoginScope {
   origins: string[]
   redirectUri: string
 }
+
+/**
+ * The HTML parser and the cookie jar, loaded on first use.
+ *
+ * @remarks
+ * Together they are about 500 KB once bundled. Loaded with `import()`, ncc puts them in chunks of
+ * their own beside dist/index.js, so a run without a seller login never reads them.
+ */
+function loadParsers() {
+  parsers ??= Promise.all([import('node-html-parser'), import('tough-cookie')]).then(
+    ([html, cookies]) => ({ parse: html.parse, CookieJar: cookies.CookieJar }),
+  )
+  return parsers
+}
+let parsers:
+  | Promise<{
+      parse: typeof import('node-html-parser').parse
+      CookieJar: typeof import('tough-cookie').CookieJar
+    }>
+  | undefined
 
 /** Redirects and pages one login may take; a loop ends here. */
 const MAX_STEPS = 20
@@ -72,7 +92,7 @@ export async function formLogin(
 ): Promise<LoginOutcome> {
   const seller = context.config.seller
   if (!seller) throw new Error('formLogin needs a seller login')
-  const jar = new CookieJar()
+  const jar = new (await loadParsers()).CookieJar()
   let step: Step = { method: 'GET', url: start, what: 'authorization request' }
   let loggedIn = false
   let consentShown = false
@@ -137,7 +157,7 @@ export async function firstAnswer(
 ): Promise<{ first?: Exchange; loginShown: boolean }> {
   const seller = context.config.seller
   if (!seller) throw new Error('firstAnswer needs a seller login')
-  const jar = new CookieJar()
+  const jar = new (await loadParsers()).CookieJar()
   const before = context.http.exchanges.length
   let step: Step = { method: 'GET', url: start, what: 'authorization request' }
   for (let count = 0; count < MAX_STEPS; count++) {
@@ -190,6 +210,7 @@ async function send(
   }
   if (status !== 200)
     return { problem: `the ${step.what} was answered ${describeResponse(exchange)}` }
+  const { parse } = await loadParsers()
   return { page: parse(exchange.responseBody), url: step.url }
 }
 
