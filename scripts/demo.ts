@@ -3,8 +3,7 @@
  * with registration, the Orders feed and the test seller's authorization (form login; `--browser`
  * for headless Chromium), prints the report and exits with the CLI's status.
  *
- * The CLI runs from the sources (through tsx), so the demo shows the code as it is even before
- * `npm run bundle` has rebuilt dist/.
+ * The CLI runs from its bundle, dist/cli (bin/openactive-auth-check.js), as users get it.
  */
 import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
@@ -32,7 +31,7 @@ console.log(
 )
 
 const started = performance.now()
-const cli = ['--import', 'tsx', join(root, 'src', 'cli.ts')]
+const cli = [join(root, 'bin', 'openactive-auth-check.js')]
 const child = spawn(process.execPath, [...cli, ...args], {
   env: {
     ...process.env,
