@@ -20,6 +20,11 @@ export interface HttpRequest {
    * sent back, as a browser would. The Cookie header got adds is not recorded.
    */
   cookieJar?: CookieJar
+  /**
+   * On the critical path (discovery → registration → token → Orders feed): never queued behind
+   * probes for a slot. The critical path is sequential, so at most one such request is in flight.
+   */
+  critical?: boolean
 }
 
 export interface HttpOptions {
@@ -130,7 +135,7 @@ export class HttpClient {
     }
     // Recorded in the order requests are made, whatever order their answers come in.
     this.exchanges.push(exchange)
-    await this.#slot()
+    if (!request.critical) await this.#slot()
     exchange.startedAt = Date.now()
     const started = performance.now()
     const retries: Retry[] = []
@@ -143,7 +148,7 @@ export class HttpClient {
         await new Promise((resolve) => setTimeout(resolve, delay))
       }
     } finally {
-      this.#release()
+      if (!request.critical) this.#release()
     }
     if (retries.length > 0) exchange.retries = retries
     exchange.durationMs = Math.round(performance.now() - started)

@@ -70,26 +70,50 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
   const started = performance.now()
   const startedAt = new Date(now())
 
-  const runStage = async (stage: Stage, runner: StageRunner): Promise<Finding[]> => {
+  // A stage's findings sit in an object so that awaiting the stage waits only until later
+  // stages can go on, not for its probes.
+  const runStage = async (
+    stage: Stage,
+    runner: StageRunner,
+  ): Promise<{ findings: Promise<Finding[]> }> => {
     const stageStarted = performance.now()
     const outcome = await runner(context, state)
-    timings[stage] = Math.round(performance.now() - stageStarted)
-    return typeof outcome === 'string'
-      ? checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`))
-      : completeStage(stage, outcome)
-  }
-  // Stages run in order, but one that only later stages need runs beside the next; findings
-  // are collected in stage order all the same.
-  const running: [Stage, Promise<Finding[]>][] = []
-  for (const [stage, runner] of RUNNERS) {
-    running.push([stage, runStage(stage, runner)])
-    if (RUNS_BESIDE_NEXT.has(stage)) continue
-    for (const [done, promise] of running.splice(0)) {
-      const stageFindings = await promise
-      findings.push(...stageFindings)
-      options.log?.(`${STAGE_TITLES[done]}: ${stageStatus(stageFindings)} (${timings[done]} ms)`)
+    const complete = (stageFindings: Finding[]) => {
+      timings[stage] = Math.round(performance.now() - stageStarted)
+      return completeStage(stage, stageFindings)
     }
+    if (typeof outcome === 'string') {
+      timings[stage] = Math.round(performance.now() - stageStarted)
+      return {
+        findings: Promise.resolve(
+          checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`)),
+        ),
+      }
+    }
+    if (Array.isArray(outcome)) return { findings: Promise.resolve(complete(outcome)) }
+    return { findings: outcome.later.then((later) => complete([...outcome.findings, ...later])) }
   }
+
+  // Stages run in order, each once the one before is ready; one that only later stages need
+  // runs beside the next. Findings are collected, and logged, in stage order all the same.
+  const running: Promise<{ findings: Promise<Finding[]> }>[] = []
+  const collected: Promise<Finding[]>[] = []
+  let logged = Promise.resolve()
+  for (const [stage, runner] of RUNNERS) {
+    const run = runStage(stage, runner)
+    const stageFindings = run.then((ran) => ran.findings)
+    running.push(run)
+    collected.push(stageFindings)
+    logged = logged
+      .then(() => stageFindings)
+      .then((done) =>
+        options.log?.(`${STAGE_TITLES[stage]}: ${stageStatus(done)} (${timings[stage]} ms)`),
+      )
+      .catch(() => undefined)
+    if (!RUNS_BESIDE_NEXT.has(stage)) await Promise.all(running)
+  }
+  for (const stageFindings of collected) findings.push(...(await stageFindings))
+  await logged
 
   // Clean up last, so every stage could use the client.
   const deleted = await deleteRegisteredClients(context, state)

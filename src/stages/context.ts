@@ -36,10 +36,22 @@ export interface RunState {
 }
 
 /**
+ * What a stage found as soon as later stages can go on, and the findings of its probes that are
+ * still running: those take no time on the critical path.
+ */
+export interface StageFindings {
+  findings: Finding[]
+  later: Promise<Finding[]>
+}
+
+/**
  * A stage: performs its requests, hands them to its checks, and returns the findings.
  * It returns a string instead when it cannot run, saying what it is missing.
  */
-export type StageRunner = (context: StageContext, state: RunState) => Promise<Finding[] | string>
+export type StageRunner = (
+  context: StageContext,
+  state: RunState,
+) => Promise<Finding[] | StageFindings | string>
 
 /**
  * An endpoint from the discovery document that the tool may send requests (and credentials)

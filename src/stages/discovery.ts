@@ -19,6 +19,7 @@ export const discovery: StageRunner = async (context, state) => {
     method: 'GET',
     url: discoveryUrl(config.issuer),
     headers: { accept: 'application/json' },
+    critical: true,
   })
   const { findings, metadata } = checkDiscovery(exchange, {
     issuer: config.issuer,
@@ -29,14 +30,17 @@ export const discovery: StageRunner = async (context, state) => {
   if (!metadata) return [...checkIssuerUrl(config.issuer), ...findings]
   findings.push(await guardEndpoints(context, metadata, state))
 
-  const oauth = await http.send({
-    stage: 'discovery',
-    label: 'RFC 8414 authorization server metadata',
-    method: 'GET',
-    url: oauthMetadataUrl(config.issuer),
-    headers: { accept: 'application/json' },
-  })
-  return [...checkIssuerUrl(config.issuer), ...findings, checkOauthMetadata(oauth, metadata)]
+  // Nothing later depends on the RFC 8414 document: it is compared while registration runs.
+  const later = http
+    .send({
+      stage: 'discovery',
+      label: 'RFC 8414 authorization server metadata',
+      method: 'GET',
+      url: oauthMetadataUrl(config.issuer),
+      headers: { accept: 'application/json' },
+    })
+    .then((oauth) => [checkOauthMetadata(oauth, metadata)])
+  return { findings: [...checkIssuerUrl(config.issuer), ...findings], later }
 }
 
 /**

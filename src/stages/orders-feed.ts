@@ -11,7 +11,7 @@ import {
   tamperedToken,
 } from '../checks/orders-feed.js'
 import type { Exchange, Finding } from '../model.js'
-import type { StageContext, StageRunner } from './context.js'
+import type { RunState, StageContext, StageRunner } from './context.js'
 
 /** The checks that need an access token. */
 const TOKEN_CHECKS: CheckId[] = [
@@ -32,6 +32,11 @@ const ACCEPT = 'application/vnd.openactive.booking+json; version=1, application/
 export const ordersFeed: StageRunner = async (context, state) => {
   const url = context.config.ordersFeedUrl
   if (!url) return 'no orders-feed-url was given'
+  // No later stage needs the feed: it is read beside the seller's authorization.
+  return { findings: [], later: readFeed(context, state, url) }
+}
+
+async function readFeed(context: StageContext, state: RunState, url: string): Promise<Finding[]> {
   const findings: Finding[] = []
   const token = state.accessToken
   const get = (label: string, bearer?: string, target = url) => read(context, target, label, bearer)
@@ -74,12 +79,13 @@ async function readAuthorized(
   url: string,
   token: string,
 ): Promise<Finding[]> {
-  const authorized = await read(context, url, 'Orders feed with the access token', token)
+  const authorized = await read(context, url, 'Orders feed with the access token', token, true)
   const findings = checkOrdersFeedAuthorized(authorized)
   const { page } = rpdePage(authorized)
   const next = page && nextPageUrl(url, page)
   if (next?.url) {
-    findings.push(checkNextPage(await read(context, next.url, 'Orders feed, next page', token)))
+    const nextPage = await read(context, next.url, 'Orders feed, next page', token, true)
+    findings.push(checkNextPage(nextPage))
   } else if (next?.problem) {
     findings.push(skipped('orders-feed.next-page', `Not followed: ${next.problem}.`))
   }
@@ -91,10 +97,12 @@ function read(
   url: string,
   label: string,
   bearer?: string,
+  critical = false,
 ): Promise<Exchange> {
   return context.http.send({
     stage: 'orders-feed',
     label,
+    critical,
     method: 'GET',
     url,
     // Always "Bearer" as RFC 6750 spells it, never the server's token_type echoed back.

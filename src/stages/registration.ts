@@ -43,7 +43,7 @@ export const registration: StageRunner = async (context, state) => {
   // The registration and the probes need nothing from each other: they run side by side.
   const token = config.initialAccessToken
   const main =
-    !given && url ? register(context, url, 'Dynamic Client Registration', token) : undefined
+    !given && url ? register(context, url, 'Dynamic Client Registration', token, true) : undefined
   const probed = url
     ? probes.map(([, what, probeToken]) =>
         register(context, url, `Registration ${what}`, probeToken),
@@ -82,21 +82,25 @@ export const registration: StageRunner = async (context, state) => {
       skipped('registration.rejects-invalid-token', why),
     ]
   }
-  for (const [index, [id, what, probeToken]] of probes.entries()) {
-    const exchange = await probed[index]
-    sent.push([exchange, probeToken])
-    const { finding, client, registrationAccessToken } = checkRegistrationRefused(
-      exchange,
-      id,
-      what,
-    )
-    secrets.add(client?.clientSecret)
-    secrets.add(registrationAccessToken)
-    remember(state, exchange, client?.clientId)
-    findings.push(finding)
-  }
-  findings.push(checkEchoes(sent))
-  return findings
+  // The next stage needs only the client: the refusals are judged while it runs.
+  const later = (async () => {
+    const refusals: Finding[] = []
+    for (const [index, [id, what, probeToken]] of probes.entries()) {
+      const exchange = await probed[index]
+      sent.push([exchange, probeToken])
+      const { finding, client, registrationAccessToken } = checkRegistrationRefused(
+        exchange,
+        id,
+        what,
+      )
+      secrets.add(client?.clientSecret)
+      secrets.add(registrationAccessToken)
+      remember(state, exchange, client?.clientId)
+      refusals.push(finding)
+    }
+    return [...refusals, checkEchoes(sent)]
+  })()
+  return { findings, later }
 }
 
 /** No registration response may repeat the initial access token it was sent. */
@@ -171,10 +175,17 @@ export async function deleteRegisteredClients(
   return passed('registration.client-deleted', `${outcomes.join('; ')}.`)
 }
 
-function register(context: StageContext, url: string, label: string, token: string | undefined) {
+function register(
+  context: StageContext,
+  url: string,
+  label: string,
+  token: string | undefined,
+  critical = false,
+) {
   return context.http.send({
     stage: 'registration',
     label,
+    critical,
     method: 'POST',
     url,
     headers: {

@@ -32,34 +32,42 @@ export const token: StageRunner = async (context, state) => {
   const client = state.client
   const scope = context.config.scope
   const sent: [Exchange, string][] = []
-  const grant: Grant = async (method, credentials = client, requested = scope, label) => {
-    const exchange = await requestToken(context, url, method, credentials, requested, label)
+  const grant: Grant = async (method, options = {}) => {
+    const credentials = options.credentials ?? client
+    const exchange = await requestToken(context, url, method, {
+      ...options,
+      credentials,
+      scope: options.scope ?? scope,
+    })
     sent.push([exchange, credentials.clientSecret])
     return exchange
   }
 
   const methods = state.metadata?.token_endpoint_auth_methods_supported
   const postAdvertised = Array.isArray(methods) && methods.includes('client_secret_post')
+  const first = firstGrant(state, grant)
   // The probes need nothing from the first grant: they run beside it.
-  const [{ exchange: basic, waitedMs }, post, wrong, get] = await Promise.all([
-    firstGrant(state, grant),
-    postAdvertised ? grant('client_secret_post') : undefined,
-    grant(
-      'client_secret_basic',
-      { ...client, clientSecret: `wrong-${randomBytes(12).toString('hex')}` },
-      scope,
-      'Client Credentials grant with a wrong secret',
-    ),
-    context.http.send({ stage: 'token', label: 'GET on the token endpoint', method: 'GET', url }),
-  ])
+  const posting = postAdvertised ? grant('client_secret_post') : Promise.resolve(undefined)
+  const wrongSecret = grant('client_secret_basic', {
+    credentials: { ...client, clientSecret: `wrong-${randomBytes(12).toString('hex')}` },
+    label: 'Client Credentials grant with a wrong secret',
+  })
+  const getting = context.http.send({
+    stage: 'token',
+    label: 'GET on the token endpoint',
+    method: 'GET',
+    url,
+  })
+
+  const { exchange: basic, waitedMs } = await first
   const basicResult = checkTokenResponse(basic, scope)
+  remember(context, basicResult)
   if (waitedMs > 0 && basicResult.accessToken) {
     basicResult.findings[0] = {
       ...basicResult.findings[0],
       message: `${basicResult.findings[0].message} The new client became usable only after ${waitedMs} ms of retries.`,
     }
   }
-  const postResult = post && checkTokenResponse(post, scope)
 
   let used: { method: Method; result: TokenResult; exchange: Exchange } = {
     method: 'client_secret_basic',
@@ -68,6 +76,10 @@ export const token: StageRunner = async (context, state) => {
   }
   let succeeded = basicResult.findings[0]
   if (!basicResult.accessToken) {
+    // Only now does the next stage wait for the probes: one of them may hold the token.
+    const post = await posting
+    const postResult = post && checkTokenResponse(post, scope)
+    remember(context, postResult)
     const raw = await diagnoseRaw(context, basic, grant, client)
     if (raw?.diagnosis) succeeded = raw.diagnosis
     if (postResult?.accessToken && post)
@@ -75,7 +87,6 @@ export const token: StageRunner = async (context, state) => {
     else if (raw?.result.accessToken)
       used = { method: 'raw Basic', result: raw.result, exchange: raw.exchange }
   }
-  for (const result of [basicResult, postResult]) remember(context, result)
 
   const findings: Finding[] = [succeeded]
   if (used.method !== 'client_secret_basic') {
@@ -85,18 +96,30 @@ export const token: StageRunner = async (context, state) => {
     }
   }
   findings.push(...used.result.findings.filter((finding) => finding.id !== 'token.succeeded'))
-  findings.push(checkPost(postAdvertised, post, postResult))
-
-  findings.push(...checkWrongSecret(wrong))
-  remember(context, checkTokenResponse(wrong, scope))
-  findings.push(await probeEscalation(context, used, grant))
-  findings.push(checkGetRejected(get))
-
-  findings.push(checkEchoes(sent))
   state.accessToken = used.result.accessToken
   state.expiresIn = used.result.expiresIn
   state.tokenExchange = used.result.accessToken ? used.exchange : undefined
-  return findings
+
+  // The Orders feed needs only the token: the probes are judged while it is read.
+  const later = (async () => {
+    const [post, wrong, get, escalation] = await Promise.all([
+      posting,
+      wrongSecret,
+      getting,
+      probeEscalation(context, used, grant),
+    ])
+    const postResult = post && checkTokenResponse(post, scope)
+    remember(context, postResult)
+    remember(context, checkTokenResponse(wrong, scope))
+    return [
+      checkPost(postAdvertised, post, postResult),
+      ...checkWrongSecret(wrong),
+      escalation,
+      checkGetRejected(get),
+      checkEchoes(sent),
+    ]
+  })()
+  return { findings, later }
 }
 
 /** Delays before retrying the first grant of a client registered a moment ago. */
@@ -111,18 +134,16 @@ async function firstGrant(
   state: RunState,
   grant: Grant,
 ): Promise<{ exchange: Exchange; waitedMs: number }> {
-  let exchange = await grant('client_secret_basic')
+  let exchange = await grant('client_secret_basic', { critical: true })
   let waitedMs = 0
   for (const delay of state.justRegistered ? NEW_CLIENT_DELAYS_MS : []) {
     if (!isInvalidClient(exchange)) break
     await new Promise((resolve) => setTimeout(resolve, delay))
     waitedMs += delay
-    exchange = await grant(
-      'client_secret_basic',
-      undefined,
-      undefined,
-      `Client Credentials grant (client_secret_basic), retried after ${waitedMs} ms`,
-    )
+    exchange = await grant('client_secret_basic', {
+      label: `Client Credentials grant (client_secret_basic), retried after ${waitedMs} ms`,
+      critical: true,
+    })
   }
   return { exchange, waitedMs }
 }
@@ -148,12 +169,16 @@ function checkEchoes(sent: [Exchange, string][]): Finding {
   )
 }
 
-type Grant = (
-  method: Method,
-  credentials?: RegisteredClient,
-  requested?: string,
-  label?: string,
-) => Promise<Exchange>
+interface GrantOptions {
+  /** Default: the client of the run. */
+  credentials?: RegisteredClient
+  /** Default: the configured scope. */
+  scope?: string
+  label?: string
+  critical?: boolean
+}
+
+type Grant = (method: Method, options?: GrantOptions) => Promise<Exchange>
 
 /**
  * After refused Basic credentials, tries them unencoded (RFC 7617 only) to tell an encoding bug
@@ -168,12 +193,10 @@ async function diagnoseRaw(
   if (spec.status !== 400 && spec.status !== 401) return undefined
   const raw = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')
   if (raw === basicCredentials(client.clientId, client.clientSecret)) return undefined
-  const exchange = await grant(
-    'raw Basic',
-    client,
-    context.config.scope,
-    'Client Credentials grant (unencoded Basic credentials, for diagnosis)',
-  )
+  const exchange = await grant('raw Basic', {
+    label: 'Client Credentials grant (unencoded Basic credentials, for diagnosis)',
+    critical: true,
+  })
   const result = checkTokenResponse(exchange, context.config.scope)
   remember(context, result)
   return { exchange, result, diagnosis: diagnoseBasicEncoding(spec, exchange) }
@@ -213,12 +236,10 @@ async function probeEscalation(
       `Not applicable: the requested scope includes ${BOOKING_SCOPE}.`,
     )
   }
-  const exchange = await grant(
-    used.method,
-    undefined,
-    BOOKING_SCOPE,
-    `Client Credentials grant for ${BOOKING_SCOPE}`,
-  )
+  const exchange = await grant(used.method, {
+    scope: BOOKING_SCOPE,
+    label: `Client Credentials grant for ${BOOKING_SCOPE}`,
+  })
   const result = checkTokenResponse(exchange, BOOKING_SCOPE)
   remember(context, result)
   return checkScopeEscalation(
@@ -232,9 +253,12 @@ function requestToken(
   context: StageContext,
   url: string,
   method: Method,
-  client: RegisteredClient,
-  scope: string,
-  label = `Client Credentials grant (${method})`,
+  {
+    credentials: client,
+    scope,
+    label = `Client Credentials grant (${method})`,
+    critical,
+  }: GrantOptions & { credentials: RegisteredClient; scope: string },
 ): Promise<Exchange> {
   const form = new URLSearchParams({ grant_type: 'client_credentials', scope })
   const headers: Record<string, string> = {
@@ -259,6 +283,7 @@ function requestToken(
     url,
     headers,
     body: form.toString(),
+    critical,
   })
 }
 
