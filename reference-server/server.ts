@@ -44,6 +44,11 @@ export interface ReferenceServerOptions {
   signingKey?: SigningKey
   /** The test seller's password. Default: a random value generated at start. */
   sellerPassword?: string
+  /**
+   * Default 0. Every answer waits this long first: a stand-in for a network round trip, for
+   * the benchmark.
+   */
+  latencyMs?: number
 }
 
 /** A running reference server. */
@@ -95,10 +100,14 @@ export async function startReferenceServer(
   // oidc-provider needs its issuer, and so the port, at construction: listen first, and answer
   // 503 in the moment before the provider is ready.
   let listener: RequestListener | undefined
-  const server = createServer((req, res) => {
+  const answer: RequestListener = (req, res) => {
     if (listener) listener(req, res)
     else res.writeHead(503).end()
-  })
+  }
+  const latencyMs = options.latencyMs ?? 0
+  const server = createServer(
+    latencyMs > 0 ? (req, res) => setTimeout(answer, latencyMs, req, res) : answer,
+  )
   await listen(server, options.port ?? 0, host)
   const close = closeOnce(server)
 

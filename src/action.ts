@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import * as core from '@actions/core'
+import type * as Core from '@actions/core'
 import { INPUT_NAMES, InputError, parseConfig, type RawInputs } from './config.js'
 import { GitHubInputError, parseGitHubOptions, publishToGitHub } from './github/publish.js'
 import { renderAnnotations } from './report/annotations.js'
@@ -20,23 +20,37 @@ const CHECK_RUN_SUMMARY_BYTES = 65_000
  * step; bad input fails it with a message naming the input.
  */
 export async function runAction(): Promise<void> {
+  // @actions/core, with the HTTP client it carries, is the largest part of the bundle: it loads
+  // while the first requests are under way. What is masked or logged before then waits for it,
+  // in order; nothing is written before it.
+  let loaded: typeof Core | undefined
+  const early: ((core: typeof Core) => void)[] = []
+  const loading = import('@actions/core').then((core) => {
+    loaded = core
+    for (const call of early.splice(0)) call(core)
+    return core
+  })
+  const withCore = (call: (core: typeof Core) => void) => {
+    if (loaded) call(loaded)
+    else early.push(call)
+  }
+
   try {
     const masked = new Set<string>()
     const mask = (value: string) => {
-      if (value && !masked.has(value)) core.setSecret(value)
+      if (value && !masked.has(value)) withCore((core) => core.setSecret(value))
       masked.add(value)
     }
-    for (const name of SECRET_INPUTS) mask(core.getInput(name))
-    const raw: RawInputs = Object.fromEntries(
-      INPUT_NAMES.map((name) => [name, core.getInput(name)]),
-    )
+    for (const name of SECRET_INPUTS) mask(input(name))
+    const raw: RawInputs = Object.fromEntries(INPUT_NAMES.map((name) => [name, input(name)]))
     const config = parseConfig(raw)
-    const gitHub = parseGitHubOptions((name) => core.getInput(name))
+    const gitHub = parseGitHubOptions(input)
 
     const report = await runCheck(config, {
       onSecret: mask,
-      log: (line) => core.info(line),
+      log: (line) => withCore((core) => core.info(line)),
     })
+    const core = await loading
 
     // One file per step, so that two checks in one job do not overwrite each other.
     const step = (process.env.GITHUB_ACTION || 'report').replace(/[^\w.-]/g, '_')
@@ -46,12 +60,12 @@ export async function runAction(): Promise<void> {
     )
     await writeFile(reportFile, renderJson(report))
     const junitFile = resolve(
-      core.getInput('junit-file') || join(dirname(reportFile), `openactive-auth-check-${step}.xml`),
+      input('junit-file') || join(dirname(reportFile), `openactive-auth-check-${step}.xml`),
     )
     await mkdir(dirname(junitFile), { recursive: true })
     await writeFile(junitFile, renderJunit(report))
     const docsUrl = catalogueUrl()
-    await writeSummary(renderSummary(report, { docsUrl }))
+    await writeSummary(core, renderSummary(report, { docsUrl }))
     // The step's own failure message below is an error annotation too.
     for (const { level, title, message } of renderAnnotations(
       report,
@@ -88,6 +102,7 @@ export async function runAction(): Promise<void> {
       core.setFailed(`OpenActive auth check failed: ${counts}${which}. See the job summary.`)
     } else core.info(`OpenActive auth check passed: ${counts}.`)
   } catch (error) {
+    const core = await loading
     if (error instanceof InputError || error instanceof GitHubInputError)
       core.setFailed(`Input ${error.message}`)
     else
@@ -97,7 +112,12 @@ export async function runAction(): Promise<void> {
   }
 }
 
-async function writeSummary(markdown: string): Promise<void> {
+/** An input as the runner passes it, in INPUT_<NAME>, trimmed: what core.getInput returns. */
+function input(name: string): string {
+  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+async function writeSummary(core: typeof Core, markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     core.info('GITHUB_STEP_SUMMARY is not set: no job summary written.')
     return
