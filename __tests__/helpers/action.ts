@@ -1,10 +1,33 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { load } from 'js-yaml'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/** A made-up token standing in for the `${{ github.token }}` a runner would put in. */
+export const MADE_UP_GITHUB_TOKEN = 'ghs_madeUpTokenForTests0000000000000000'
+
+/**
+ * The default of every input in action.yml, as a runner passes them: a runner sets INPUT_* for
+ * each input with a default, whether or not the workflow gives it.
+ */
+export const ACTION_DEFAULTS: Record<string, string> = (() => {
+  const action = load(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>
+  }
+  return Object.fromEntries(
+    Object.entries(action.inputs)
+      .filter(([, input]) => input.default !== undefined)
+      .map(([name, input]) => [
+        name,
+        String(input.default).replace('${{ github.token }}', MADE_UP_GITHUB_TOKEN),
+      ]),
+  )
+})()
 
 export interface ActionRun {
   code: number
@@ -19,8 +42,8 @@ export interface ActionRun {
 }
 
 /**
- * Runs the action the way a runner does: a separate Node process with `INPUT_*` variables and
- * GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. `entry` is `dist/index.js` (the bundle) or
+ * Runs the action the way a runner does: a separate Node process with `INPUT_*` variables (the
+ * defaults of action.yml, then `inputs`) and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. `entry` is `dist/index.js` (the bundle) or
  * `src/index.ts` (the sources, through tsx).
  */
 export async function runActionProcess(
@@ -42,7 +65,8 @@ export async function runActionProcess(
     RUNNER_TEMP: dir,
     ...extraEnv,
   }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries({ ...ACTION_DEFAULTS, ...inputs }))
+    env[`INPUT_${name.toUpperCase()}`] = value
 
   const args = entry === 'src/index.ts' ? ['--import', 'tsx', entry] : [entry]
   const { code, stdout, stderr } = await new Promise<{
