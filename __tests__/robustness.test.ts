@@ -48,8 +48,30 @@ describe('secrets', () => {
     ['with "/" escaped by PHP', 'q8+Zk\\/3v:Lm=Pw%7r~x!'],
     ['form-urlencoded', 'q8%2BZk%2F3v%3ALm%3DPw%257r%7Ex%21'],
     ['in base64', Buffer.from(secret).toString('base64')],
+    ['with "=" escaped by Gson', 'q8+Zk/3v:Lm\\u003dPw%7r~x!'],
+    [
+      'with every character JSON-escaped',
+      [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    ],
+    ['as HTML character references', 'q8&#43;Zk&#x2f;3v:Lm&#61;Pw%7r~x&#33;'],
+    ['percent-encoded in lower case', 'q8%2bZk%2f3v%3aLm%3dPw%257r~x%21'],
   ])('are redacted %s', (_, spelling) => {
     expect(secrets.redact(`the secret ${spelling} is wrong`)).toBe('the secret [REDACTED] is wrong')
+  })
+
+  it('are redacted however an excerpt collapses their white space', () => {
+    const spaced = new Secrets()
+    spaced.add('pass  word\tsecret-123')
+    expect(spaced.redact('unknown secret pass word secret-123.')).toBe('unknown secret [REDACTED].')
+    expect(spaced.redact('client_secret=pass++word+secret-123')).toBe('client_secret=[REDACTED]')
+  })
+
+  it('are redacted with non-ASCII characters escaped as Python does', () => {
+    const accented = new Secrets()
+    accented.add('sécret-pässwörd-123456')
+    expect(accented.redact('{"e":"s\\u00e9cret-p\\u00e4ssw\\u00f6rd-123456"}')).toBe(
+      '{"e":"[REDACTED]"}',
+    )
   })
 
   it('are redacted where a message cut them short', () => {
@@ -61,6 +83,30 @@ describe('secrets', () => {
     new Secrets((value) => masked.push(value)).add('abc+def/ghi')
     expect(masked).toContain('abc+def/ghi')
     expect(masked).toContain('abc%2Bdef%2Fghi')
+  })
+})
+
+describe('the summary of a server that escapes or echoes a secret', () => {
+  it('shows no secret, whether a body escapes it as Gson does or a header is named after it', () => {
+    const clientSecret = 'Zm9vYmFyYmF6cXV4cXV1eA=='
+    const secrets = new Secrets()
+    secrets.add(clientSecret)
+    const gson = `{"client_id":"c","client_secret":"${clientSecret.replace(/=/g, '\\u003d')}"}`
+    const recorded = exchange(gson, 201)
+    recorded.responseHeaders[`x-echo-${clientSecret}`] = '1'
+    const report = buildReport({
+      config: parseConfig({ issuer: ISSUER, 'client-id': 'c', 'client-secret': clientSecret }),
+      findings: [],
+      exchanges: [recorded],
+      timings: {},
+      startedAt: new Date(0),
+      durationMs: 1,
+      secrets,
+    })
+    const summary = renderSummary(report)
+    expect(summary).toContain('[REDACTED]')
+    expect(summary).not.toContain(clientSecret)
+    expect(summary).not.toContain(clientSecret.slice(0, -2))
   })
 })
 

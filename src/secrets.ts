@@ -5,6 +5,8 @@
 export class Secrets {
   readonly #values = new Set<string>()
   readonly #onAdd: (value: string) => void
+  /** Every secret however it is escaped, longest first; made again when a secret is added. */
+  #pattern: RegExp | undefined
 
   /** @param onAdd called once for each new non-empty secret, e.g. `core.setSecret`. */
   constructor(onAdd: (value: string) => void = () => {}) {
@@ -18,6 +20,7 @@ export class Secrets {
       // Shorter fragments would redact ordinary letters all over a report.
       if (form.length < MIN_LENGTH || this.#values.has(form)) continue
       this.#values.add(form)
+      this.#pattern = undefined
       this.#onAdd(form)
     }
   }
@@ -28,17 +31,23 @@ export class Secrets {
   }
 
   /**
-   * The text with every known secret replaced by a marker, including the start of a secret that
-   * a message cut short ("…").
+   * The text with every known secret replaced by a marker, however a server escaped it,
+   * including the start of a secret that a message cut short ("…").
    */
   redact(text: string): string {
-    let out = text
+    if (this.#values.size === 0) return text
     // Longest first, so that a secret containing another is replaced whole.
     const values = [...this.#values].sort((a, b) => b.length - a.length)
+    let out = text
     for (const value of values) out = out.split(value).join(REDACTED)
+    // The escaped spellings take a slower search: only where one could be.
+    const escaped = values.some((value) => /\s/.test(value)) ? /[\\&%\s+]/ : /[\\&%]/
+    if (escaped.test(out)) {
+      this.#pattern ??= new RegExp(values.map(pattern).join('|'), 'g')
+      out = out.replace(this.#pattern, REDACTED)
+    }
     if (!out.includes(ELLIPSIS)) return out
-    for (const value of values) out = redactCutPrefix(out, value)
-    return out
+    return values.reduce(redactCutPrefix, out)
   }
 }
 
@@ -76,27 +85,65 @@ export function basicCredentials(clientId: string, clientSecret: string): string
 /** Whether a text contains a value in any of the spellings a server might echo it in. */
 export function echoes(text: string, value: string | undefined): boolean {
   if (!value || value.length < MIN_LENGTH) return false
-  return spellings(value).some((form) => text.includes(form))
+  return spellings(value).some((form) => new RegExp(pattern(form)).test(text))
 }
 
-/** The ways a secret can be written in a header, a form, a URL, JSON or HTML. */
+/**
+ * The spellings of a secret that are not one character for another: as given, and in base64
+ * (Basic credentials). These are what the log masker is told, with the common escapings.
+ */
 function spellings(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)
   return [
     value,
     json,
-    json.replace(/\//g, '\\/'), // PHP escapes "/"
-    // System.Text.Json (.NET) escapes HTML-sensitive characters and "+" as \uXXXX.
-    json.replace(
-      /[+<>&'`]/g,
-      (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
-    ),
     encodeURIComponent(value),
     new URLSearchParams({ v: value }).toString().slice(2),
-    value.replace(
-      /[&<>"']/g,
-      (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[char]};`,
-    ),
     Buffer.from(value).toString('base64'),
   ]
 }
+
+/**
+ * A regular expression source matching the text however its characters are escaped, alone or
+ * mixed: as themselves, as JSON `\uXXXX` or short escapes (any hex case; "/" as "\/" as PHP
+ * writes it), as HTML character references, or percent-encoded. A run of white space matches
+ * any run of white space, "+" or "%20", as when a message collapses it or a form encodes it.
+ */
+function pattern(text: string): string {
+  let source = ''
+  for (const run of text.match(/\s+|[^\s]/gu) ?? []) {
+    source += /^\s/.test(run) ? '(?:\\s|\\+|%20)+' : `(?:${characterForms(run).join('|')})`
+  }
+  return source
+}
+
+function characterForms(char: string): string[] {
+  const codePoint = char.codePointAt(0)!
+  const units = [...Array(char.length).keys()].map((index) => char.charCodeAt(index))
+  const forms = [
+    escapeRegExp(char),
+    units.map((unit) => `\\\\u${anyCase(hex(unit, 4))}`).join(''),
+    `&#0*${codePoint};`,
+    `&#[xX]0*${anyCase(codePoint.toString(16))};`,
+    [...Buffer.from(char)].map((byte) => `%${anyCase(hex(byte, 2))}`).join(''),
+  ]
+  const named = NAMED_FORMS[char]
+  if (named) forms.push(...named)
+  return forms
+}
+
+/** The other ways JSON, PHP, HTML and forms write these characters. */
+const NAMED_FORMS: Record<string, string[]> = {
+  '/': ['\\\\/'],
+  '"': ['\\\\"', '&quot;'],
+  '\\': ['\\\\\\\\'],
+  '&': ['&amp;'],
+  '<': ['&lt;'],
+  '>': ['&gt;'],
+  "'": ['&apos;'],
+}
+
+const hex = (value: number, width: number) => value.toString(16).padStart(width, '0')
+const anyCase = (digits: string) =>
+  digits.replace(/[a-f]/g, (letter) => `[${letter}${letter.toUpperCase()}]`)
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

@@ -112,8 +112,9 @@ export function stageStatus(findings: Finding[]): Status {
 function redactExchange(exchange: Exchange, redact: (text: string) => string): Exchange {
   const headers = (record: Record<string, string | string[] | undefined>) =>
     Object.fromEntries(
+      // A server can put anything in a header's name too.
       Object.entries(record).map(([name, value]) => [
-        name,
+        redact(name),
         Array.isArray(value) ? value.map(redact) : value === undefined ? value : redact(value),
       ]),
     )
