@@ -95,8 +95,16 @@ export function checkRefused(
   if (exchange.status === 401 || exchange.status === 403) {
     return passed(id, `A request ${what} was refused with ${exchange.status}.`)
   }
-  // A server error or no answer serves nothing, but says nothing about the token either.
+  // A server error or no answer serves nothing, but says nothing about the token either;
+  // unless its body is the feed all the same.
   if (exchange.error || (exchange.status ?? 0) >= 500) {
+    const body = exchange.error ? undefined : parseJson(exchange.responseBody)
+    if (isJsonObject(body) && Array.isArray(body.items) && body.items.length > 0) {
+      return violated(
+        id,
+        `A request ${what} got HTTP ${exchange.status}, but its body is an RPDE page with ${body.items.length} item(s): the Orders feed is served whatever the status says.`,
+      )
+    }
     return skipped(id, `Could not tell: a request ${what} got ${describeResponse(exchange)}.`)
   }
   const open = exchange.status === 200 ? ' Anyone can read the Orders feed.' : ''

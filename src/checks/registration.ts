@@ -50,7 +50,7 @@ export function checkRegistration(
           'registration.status-created',
           `Registration succeeded with ${status}; RFC 7591 §3.2.1 specifies 201 Created.`,
         ),
-    checkSecretExpiry(body.client_secret_expires_at),
+    checkSecretExpiry(body.client_secret_expires_at, exchange.startedAt),
     checkMetadataEchoed(body, scope),
     checkNoStore(exchange, 'registration.no-store'),
   ]
@@ -70,7 +70,14 @@ function clientOf(body: JsonObject): RegisteredClient | undefined {
   return { clientId, clientSecret }
 }
 
-function checkSecretExpiry(expiresAt: unknown): Finding {
+/** `issuedAt` is when the request was sent, in milliseconds since the epoch. */
+function checkSecretExpiry(expiresAt: unknown, issuedAt: number): Finding {
+  if (typeof expiresAt === 'number' && expiresAt !== 0 && expiresAt * 1000 <= issuedAt) {
+    return violated(
+      'registration.secret-expiry',
+      `client_secret_expires_at is ${expiresAt}: the secret expired ${isoTime(expiresAt)}, before it was issued; 0 means it never expires (RFC 7591 §3.2.1).`,
+    )
+  }
   if (typeof expiresAt === 'number') {
     const when = expiresAt === 0 ? 'never expires' : `expires ${isoTime(expiresAt)}`
     return passed(

@@ -141,6 +141,10 @@ function checkExpiresIn(expiresIn: unknown): Finding[] {
     ]
   }
   const type = passed('token.expires-in-type', `expires_in is the number ${expiresIn}.`)
+  if (expiresIn <= 0) {
+    const message = `expires_in is ${expiresIn} s: the token is expired as it is issued, and partners that trust it ask for a new one on every request.`
+    return [type, violated('token.expires-in', message)]
+  }
   if (expiresIn > RECOMMENDED_LIFETIME_SECONDS) {
     const message = `expires_in is ${expiresIn} s; OpenActive recommends at most ${RECOMMENDED_LIFETIME_SECONDS} s (15 minutes).`
     return [type, violated('token.expires-in', message)]
@@ -208,31 +212,50 @@ export function checkScopeEscalation(
   claims?: JsonObject,
 ): Finding {
   const id = 'token.scope-not-escalated'
-  if (exchange.error || (exchange.status ?? 0) >= 500) {
-    return skipped(id, `Could not tell: ${describeResponse(exchange)}.`)
-  }
-  const body = parseJson(exchange.responseBody)
+  const body = exchange.error ? undefined : parseJson(exchange.responseBody)
   const token = isJsonObject(body) ? body.access_token : undefined
-  if (exchange.status !== 200 || typeof token !== 'string' || token === '') {
+  // Whatever the status, a response that carries a token has handed it out.
+  if (typeof token !== 'string' || token === '') {
+    if (exchange.error || (exchange.status ?? 0) >= 500) {
+      return skipped(id, `Could not tell: ${describeResponse(exchange)}.`)
+    }
     const error = isJsonObject(body) && typeof body.error === 'string' ? ` ${body.error}` : ''
     return passed(id, `A request for ${probeScope} was refused (HTTP ${exchange.status}${error}).`)
   }
+  const status = exchange.status === 200 ? '' : ` with HTTP ${exchange.status}`
+  // The token's own scope claim decides what it opens; the response's scope field only says.
   const stated = isJsonObject(body) ? body.scope : undefined
-  const source = stated ?? claims?.scope
-  const granted =
-    typeof source === 'string'
-      ? source.split(' ')
-      : Array.isArray(source)
-        ? source.map(String)
-        : [probeScope]
+  const claimed = scopes(claims?.scope)
+  if (claimed?.includes(probeScope)) {
+    const field = scopes(stated)
+    const but =
+      field && !field.includes(probeScope)
+        ? `, though the response's scope says ${shown(stated)}`
+        : ''
+    return violated(
+      id,
+      `A request for ${probeScope} by the Orders feed client got a token${status} whose scope claim grants it${but}.`,
+    )
+  }
+  const granted = claimed ?? scopes(stated) ?? [probeScope]
   if (granted.includes(probeScope)) {
     const how =
       stated === undefined && claims?.scope === undefined
         ? ' (the response names no scope, so the requested one was granted)'
         : ''
-    return violated(id, `A request for ${probeScope} by the Orders feed client was granted${how}.`)
+    return violated(
+      id,
+      `A request for ${probeScope} by the Orders feed client was granted${status}${how}.`,
+    )
   }
   return passed(id, `A request for ${probeScope} was narrowed to ${shown(granted.join(' '))}.`)
+}
+
+/** A scope as a list, from a space-separated string or an array; undefined when neither. */
+function scopes(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.split(' ')
+  if (Array.isArray(value)) return value.map(String)
+  return undefined
 }
 
 /** Checks the answer to a GET on the token endpoint. */

@@ -40,6 +40,7 @@ export const token: StageRunner = async (context, state) => {
       scope: options.scope ?? scope,
     })
     sent.push([exchange, credentials.clientSecret])
+    remember(context, exchange)
     return exchange
   }
 
@@ -61,7 +62,6 @@ export const token: StageRunner = async (context, state) => {
 
   const { exchange: basic, waitedMs } = await first
   const basicResult = checkTokenResponse(basic, scope)
-  remember(context, basicResult)
   if (waitedMs > 0 && basicResult.accessToken) {
     basicResult.findings[0] = {
       ...basicResult.findings[0],
@@ -79,7 +79,6 @@ export const token: StageRunner = async (context, state) => {
     // Only now does the next stage wait for the probes: one of them may hold the token.
     const post = await posting
     const postResult = post && checkTokenResponse(post, scope)
-    remember(context, postResult)
     const raw = await diagnoseRaw(context, basic, grant, client)
     if (raw?.diagnosis) succeeded = raw.diagnosis
     if (postResult?.accessToken && post)
@@ -109,8 +108,6 @@ export const token: StageRunner = async (context, state) => {
       probeEscalation(context, used, grant),
     ])
     const postResult = post && checkTokenResponse(post, scope)
-    remember(context, postResult)
-    remember(context, checkTokenResponse(wrong, scope))
     return [
       checkPost(postAdvertised, post, postResult),
       ...checkWrongSecret(wrong),
@@ -198,7 +195,6 @@ async function diagnoseRaw(
     critical: true,
   })
   const result = checkTokenResponse(exchange, context.config.scope)
-  remember(context, result)
   return { exchange, result, diagnosis: diagnoseBasicEncoding(spec, exchange) }
 }
 
@@ -240,13 +236,10 @@ async function probeEscalation(
     scope: BOOKING_SCOPE,
     label: `Client Credentials grant for ${BOOKING_SCOPE}`,
   })
-  const result = checkTokenResponse(exchange, BOOKING_SCOPE)
-  remember(context, result)
-  return checkScopeEscalation(
-    exchange,
-    BOOKING_SCOPE,
-    result.accessToken ? decodeJwt(result.accessToken)?.claims : undefined,
-  )
+  const body = parseJson(exchange.responseBody)
+  const handedOut = isJsonObject(body) ? body.access_token : undefined
+  const claims = typeof handedOut === 'string' ? decodeJwt(handedOut)?.claims : undefined
+  return checkScopeEscalation(exchange, BOOKING_SCOPE, claims)
 }
 
 function requestToken(
@@ -287,8 +280,11 @@ function requestToken(
   })
 }
 
-/** Every token a response carried is a secret from now on. */
-function remember(context: StageContext, result: TokenResult | undefined): void {
-  context.secrets.add(result?.accessToken)
-  context.secrets.add(result?.refreshToken)
+/** Every token a response carried, whatever its status, is a secret from now on. */
+function remember(context: StageContext, exchange: Exchange): void {
+  const body = parseJson(exchange.responseBody)
+  if (!isJsonObject(body)) return
+  for (const field of ['access_token', 'refresh_token', 'id_token']) {
+    if (typeof body[field] === 'string') context.secrets.add(body[field])
+  }
 }
