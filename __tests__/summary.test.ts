@@ -12,6 +12,7 @@ import { renderAnnotations } from '../src/report/annotations.js'
 import { renderJunit } from '../src/report/junit.js'
 import { buildReport, type Report } from '../src/report/model.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../src/report/summary.js'
+import { renderTerminal } from '../src/report/terminal.js'
 import { runCheck } from '../src/run.js'
 import { Secrets } from '../src/secrets.js'
 
@@ -43,6 +44,17 @@ describe('the job summary of a failing run', () => {
     expect(summary).toContain('| ❌ Failed | ⚠️ Warnings | ✅ Passed | ⏭️ Skipped |')
     expect(report.failures).toBe(2) // the token's iss, and so the Orders feed refuses it
     expect(summary).toMatch(/\n\| 2 \| 0 \| \d+ \| \d+ \|\n/)
+  })
+
+  it('prints, in a terminal, a stage skipped whole once and the skipped count in the verdict', () => {
+    const terminal = renderTerminal(report)
+    expect(terminal).toMatch(
+      /\n {4}- 16 checks: Skipped: not enabled \(give seller-username and seller-password to check it\)\.\n/,
+    )
+    expect(terminal).not.toContain('authorization.login')
+    expect(terminal).toMatch(
+      /\nFAIL: 2 failures, 0 warnings, \d+ passed, \d+ skipped, in \d+ ms\n$/,
+    )
   })
 
   it('has a row per stage with its status and time', () => {
