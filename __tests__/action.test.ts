@@ -84,6 +84,24 @@ describe('the action', () => {
     )
   })
 
+  it('still gives its verdict and outputs when the job summary cannot be written', async () => {
+    server = await startReferenceServer()
+    const run = await runActionProcess(
+      'src/index.ts',
+      {
+        issuer: server.issuer,
+        'initial-access-token': server.initialAccessToken,
+        'allow-insecure-http': 'true',
+      },
+      { GITHUB_STEP_SUMMARY: '/nonexistent-folder/summary.md' },
+    )
+    expect(run.code).toBe(0)
+    expect(run.outputs).toMatchObject({ result: 'pass', failures: '0' })
+    expect(run.stdout).toMatch(
+      /^::warning::The job summary could not be written: Unable to access summary file: '\/nonexistent-folder\/summary.md'/m,
+    )
+  })
+
   it('fails the step on bad input, naming the input', async () => {
     const run = await runActionProcess('src/index.ts', {
       issuer: 'ftp://example.test',

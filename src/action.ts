@@ -122,7 +122,11 @@ async function writeSummary(core: typeof Core, markdown: string): Promise<void> 
     core.info('GITHUB_STEP_SUMMARY is not set: no job summary written.')
     return
   }
-  await core.summary.addRaw(markdown).write()
+  // The summary is one of several results: the outputs, the report files and the verdict stand.
+  await core.summary
+    .addRaw(markdown)
+    .write()
+    .catch((error: Error) => core.warning(`The job summary could not be written: ${error.message}`))
 }
 
 /** docs/checks.md in the repository and version of this action, when the runner says which. */
