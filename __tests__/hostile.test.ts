@@ -229,3 +229,34 @@ describe('secret hygiene', () => {
     )
   })
 })
+
+describe('the critical path', () => {
+  it('reads the Orders feed while a negative probe is still unanswered', async () => {
+    // The wrong-secret probe is answered only once the feed has been read: were the feed to
+    // wait for the probes, the probe would time out instead.
+    let feedRead: () => void
+    const feedWasRead = new Promise<void>((resolve) => (feedRead = resolve))
+    const good = `Basic ${Buffer.from('bp-client:bp-secret%2B%2F%3A%3D%25+value').toString('base64')}`
+    const server = await serve((req, res, base) => {
+      if (req.url === '/token' && req.method === 'POST') {
+        if (req.headers.authorization === good)
+          sendJson(res, 200, { access_token: 'opaque-feed-token', token_type: 'Bearer' })
+        else void feedWasRead.then(() => sendJson(res, 401, { error: 'invalid_client' }))
+      } else if (req.url === '/feed') {
+        if (req.headers.authorization !== 'Bearer opaque-feed-token')
+          return sendJson(res, 401, {}, { 'www-authenticate': 'Bearer' })
+        sendJson(res, 200, { items: [], next: `${base}/feed` })
+        feedRead()
+      } else sendJson(res, 200, discoveryDocument(base))
+    })
+    const { report } = await check(server.base, {
+      'orders-feed-url': `${server.base}/feed`,
+      'request-timeout': '5',
+    })
+    expect(finding(report, 'orders-feed.authorized')?.status).toBe('pass')
+    expect(finding(report, 'token.rejects-wrong-secret')).toMatchObject({
+      status: 'pass',
+      message: expect.stringContaining('401'),
+    })
+  })
+})
