@@ -138,6 +138,42 @@ describe('a login that does not go through', () => {
   })
 })
 
+describe('a token endpoint that takes client_secret_post but not client_secret_basic', () => {
+  let faulty: ReferenceServer
+
+  beforeAll(async () => {
+    faulty = await startReferenceServer({
+      signingKey: await generateSigningKey(),
+      faults: ['token-basic-not-decoded'],
+    })
+  })
+  afterAll(() => faulty.close())
+
+  it('exchanges the code with client_secret_post, as the token stage got its token', async () => {
+    const report = await runCheck(
+      parseConfig({
+        issuer: faulty.issuer,
+        'initial-access-token': faulty.initialAccessToken,
+        'allow-insecure-http': 'true',
+        'seller-username': faulty.seller.username,
+        'seller-password': faulty.seller.password,
+        'seller-id': faulty.seller.id,
+      }),
+    )
+    expect(report.checks.find((c) => c.id === 'token.succeeded')?.status).toBe('fail')
+    expect(stageOf(report).find((c) => c.id === 'authorization.pkce-enforced')).toMatchObject({
+      status: 'pass',
+      message: 'A wrong code_verifier was refused with HTTP 400 invalid_grant.',
+    })
+    expect(stageOf(report).map((c) => [c.id, c.status])).toEqual(
+      checksOfStage('authorization').map((id) => [id, 'pass']),
+    )
+    const exchange = report.exchanges.find((e) => e.label === 'Code exchange')
+    expect(exchange?.requestHeaders.authorization).toBeUndefined()
+    expect(exchange?.requestBody).toMatch(/&client_id=[^&]+&client_secret=\[REDACTED\]$/)
+  })
+})
+
 describe('seller inputs', () => {
   const base = { issuer: 'https://auth.example.com', 'initial-access-token': 'iat-value' }
   const error = (raw: RawInputs) => {

@@ -84,7 +84,7 @@ describe('against the reference server', () => {
   it('passes with registration, token, access token and Orders feed, with no failure or warning', async () => {
     const run = await checkServer()
     expect(run.code).toBe(0)
-    expect(run.out).toMatch(/^PASS: 0 failures, 0 warnings, \d+ passed/m)
+    expect(run.out).toMatch(/^PASS: 0 failures, 0 warnings, \d+ passed, \d+ skipped, in /m)
     expect(run.report?.result).toBe('pass')
     expect(
       run.report?.checks.filter((check) => check.status === 'warn' || check.status === 'fail'),
@@ -241,60 +241,137 @@ describe('against the reference server', () => {
 
 describe('bad usage', () => {
   it.each([
-    [[], {}, 'issuer: required'],
+    [[], {}, '--issuer: required'],
     [
       ['--issuer', 'http://127.0.0.1:1'],
       { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
-      'issuer: must use https; set allow-insecure-http',
+      '--issuer: must use https; set --allow-insecure-http to check a loopback http server',
     ],
     [
       ['--issuer', 'http://example.test', '--allow-insecure-http'],
       { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
-      'issuer: http is allowed on loopback only',
+      '--issuer: http is allowed on loopback only',
     ],
     [
       ['--issuer', 'https://a.test/?x=1'],
       { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
-      'issuer: must not have a query or fragment',
+      '--issuer: must not have a query or fragment',
     ],
     [
       ['--issuer', 'https://a.test'],
       {},
-      'initial-access-token: required unless client-id and client-secret are given',
+      '--initial-access-token: required unless --client-id and --client-secret are given',
     ],
     [
       ['--issuer', 'https://a.test', '--client-id', 'c'],
       {},
-      'client-secret: required with client-id',
+      '--client-secret: required with --client-id',
     ],
     [
       ['--issuer', 'https://a.test', '--request-timeout', '0'],
       { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
-      'request-timeout: must be a number of seconds from 1 to 300',
+      '--request-timeout: must be a number of seconds from 1 to 300',
     ],
     [
       ['--issuer', 'https://a.test', '--fail-on', 'never'],
       { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
-      'fail-on: must be "failure" or "warning"',
+      '--fail-on: must be "failure" or "warning"',
+    ],
+    [
+      ['--issuer', 'https://a.test', '--login-mode', 'browser'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      '--login-mode: needs --seller-username and --seller-password',
     ],
     [['--issuer', 'https://a.test', '--unknown'], {}, "Unknown option '--unknown'"],
+    [
+      ['--issuer', 'https://a.test', '--ca-certificate', join('no', 'such', 'ca.pem')],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      `--ca-certificate: cannot read ${join('no', 'such', 'ca.pem')}: ENOENT`,
+    ],
+    [
+      ['--issuer', 'https://a.test', '--shard', '1/2'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      '--shard: only with --systems FILE',
+    ],
+    [
+      ['--issuer', 'https://a.test', '--concurrency', '4'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      '--concurrency: only with --systems FILE',
+    ],
   ] as [string[], NodeJS.ProcessEnv, string][])(
-    '%j exits 2 naming the input',
+    '%j exits 2 naming the flag, then one line of help',
     async (argv, env, message) => {
       const run = await runCli(argv, env)
       expect(run.code).toBe(2)
-      expect(run.err).toContain(message)
+      expect(run.err.startsWith(message)).toBe(true)
+      expect(run.err.split('\n')).toEqual([
+        expect.stringContaining(message),
+        '',
+        'Run with --help for usage.',
+        '',
+      ])
       expect(run.out).toBe('')
-      expect(run.err).not.toMatch(/\bat \S+ \(/) // no stack trace
     },
   )
+
+  it('keeps a value the user typed as it is while naming the flags', async () => {
+    const run = await runCli(['--issuer', 'client-id and seller-id'], {
+      OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x',
+    })
+    expect(run.code).toBe(2)
+    expect(run.err).toBe(
+      '--issuer: not a URL: "client-id and seller-id"\n\nRun with --help for usage.\n',
+    )
+  })
+
+  it('shows the whole help, as an error, when run with no arguments at all', async () => {
+    let out = ''
+    let err = ''
+    const code = await main([], {}, { out: (text) => (out += text), err: (text) => (err += text) })
+    expect(code).toBe(2)
+    expect(out).toBe('')
+    expect(err).toMatch(/^Usage: openactive-auth-check --issuer URL \[options\]\n/)
+    expect(err).toContain(
+      'Exit status: 0 pass, 1 conformance failure, 2 bad usage, 3 internal error.',
+    )
+  })
+
+  it('refuses a --json folder that does not exist with the message and one line of help', async () => {
+    const missing = join(dir, 'no-such-folder', 'report.json')
+    let err = ''
+    const code = await main(
+      ['--issuer', 'https://a.test', '--json', missing],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      { out: () => {}, err: (text) => (err += text) },
+    )
+    expect(code).toBe(2)
+    expect(err).toBe(
+      `--json: the folder of ${missing} does not exist\n\nRun with --help for usage.\n`,
+    )
+  })
+
+  it('exits 3 with the stack, not as bad usage, when the check itself throws', async () => {
+    let out = ''
+    let err = ''
+    const code = await main(
+      ['--issuer', 'https://a.test'],
+      { OPENACTIVE_INITIAL_ACCESS_TOKEN: 'x' },
+      { out: (text) => (out += text), err: (text) => (err += text) },
+      async () => {
+        throw new TypeError('a bug in a stage')
+      },
+    )
+    expect(code).toBe(3)
+    expect(out).toBe('')
+    expect(err).toMatch(/^Internal error: TypeError: a bug in a stage\n\s+at /)
+  })
 
   it('never prints a secret given on the command line in a usage error', async () => {
     const run = await runCli(['--issuer', 'not a url'], {
       OPENACTIVE_INITIAL_ACCESS_TOKEN: 'iat-marker-123456',
     })
     expect(run.code).toBe(2)
-    expect(run.err).toContain('issuer: not a URL: "not a url"')
+    expect(run.err).toContain('--issuer: not a URL: "not a url"')
     expect(run.err).not.toContain('iat-marker-123456')
   })
 })

@@ -3,10 +3,11 @@
  * access token) and removes them from any text before it leaves the tool.
  */
 export class Secrets {
+  /** Every spelling of every secret, as text: what the log masker is told. */
   readonly #values = new Set<string>()
+  /** The secrets as given and in base64, as they read once a text is decoded. */
+  readonly #decoded = new Set<string>()
   readonly #onAdd: (value: string) => void
-  /** Every secret however it is escaped, longest first; made again when a secret is added. */
-  #pattern: RegExp | undefined
 
   /** @param onAdd called once for each new non-empty secret, e.g. `core.setSecret`. */
   constructor(onAdd: (value: string) => void = () => {}) {
@@ -20,8 +21,10 @@ export class Secrets {
       // Shorter fragments would redact ordinary letters all over a report.
       if (form.length < MIN_LENGTH || this.#values.has(form)) continue
       this.#values.add(form)
-      this.#pattern = undefined
       this.#onAdd(form)
+    }
+    for (const form of [value, Buffer.from(value).toString('base64')]) {
+      if (form.length >= MIN_LENGTH) this.#decoded.add(collapseSpace(form))
     }
   }
 
@@ -40,12 +43,9 @@ export class Secrets {
     const values = [...this.#values].sort((a, b) => b.length - a.length)
     let out = text
     for (const value of values) out = out.split(value).join(REDACTED)
-    // The escaped spellings take a slower search: only where one could be.
-    const escaped = values.some((value) => /\s/.test(value)) ? /[\\&%\s+]/ : /[\\&%]/
-    if (escaped.test(out)) {
-      this.#pattern ??= new RegExp(values.map(pattern).join('|'), 'g')
-      out = out.replace(this.#pattern, REDACTED)
-    }
+    // Escaped spellings take decoding the text: only where there could be one.
+    const spaced = [...this.#decoded].some((value) => value.includes(' '))
+    if ((spaced ? /[\\&%\s]/ : /[\\&%]/).test(out)) out = redactDecoded(out, this.#decoded)
     if (!out.includes(ELLIPSIS)) return out
     return values.reduce(redactCutPrefix, out)
   }
@@ -85,12 +85,15 @@ export function basicCredentials(clientId: string, clientSecret: string): string
 /** Whether a text contains a value in any of the spellings a server might echo it in. */
 export function echoes(text: string, value: string | undefined): boolean {
   if (!value || value.length < MIN_LENGTH) return false
-  return spellings(value).some((form) => new RegExp(pattern(form)).test(text))
+  const { decoded } = decode(text)
+  return [value, Buffer.from(value).toString('base64')].some((form) =>
+    decoded.includes(collapseSpace(form)),
+  )
 }
 
 /**
- * The spellings of a secret that are not one character for another: as given, and in base64
- * (Basic credentials). These are what the log masker is told, with the common escapings.
+ * The spellings of a secret a log or a text can hold it in: as given, JSON-escaped,
+ * percent-encoded, form-encoded and in base64 (Basic credentials).
  */
 function spellings(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)
@@ -103,47 +106,83 @@ function spellings(value: string): string[] {
   ]
 }
 
-/**
- * A regular expression source matching the text however its characters are escaped, alone or
- * mixed: as themselves, as JSON `\uXXXX` or short escapes (any hex case; "/" as "\/" as PHP
- * writes it), as HTML character references, or percent-encoded. A run of white space matches
- * any run of white space, "+" or "%20", as when a message collapses it or a form encodes it.
- */
-function pattern(text: string): string {
-  let source = ''
-  for (const run of text.match(/\s+|[^\s]/gu) ?? []) {
-    source += /^\s/.test(run) ? '(?:\\s|\\+|%20)+' : `(?:${characterForms(run).join('|')})`
+/** Replaces the parts of the text that decode to one of the values. */
+function redactDecoded(text: string, values: Set<string>): string {
+  const { decoded, at } = decode(text)
+  const found: [number, number][] = []
+  for (const value of values) {
+    for (
+      let index = decoded.indexOf(value);
+      index !== -1;
+      index = decoded.indexOf(value, index + 1)
+    )
+      found.push([at[index], at[index + value.length]])
   }
-  return source
+  if (found.length === 0) return text
+  found.sort((a, b) => a[0] - b[0])
+  let out = ''
+  let done = 0
+  for (const [start, end] of found) {
+    if (end <= done) continue
+    out += `${text.slice(done, Math.max(start, done))}${start >= done ? REDACTED : ''}`
+    done = end
+  }
+  return out + text.slice(done)
 }
 
-function characterForms(char: string): string[] {
-  const codePoint = char.codePointAt(0)!
-  const units = [...Array(char.length).keys()].map((index) => char.charCodeAt(index))
-  const forms = [
-    escapeRegExp(char),
-    units.map((unit) => `\\\\u${anyCase(hex(unit, 4))}`).join(''),
-    `&#0*${codePoint};`,
-    `&#[xX]0*${anyCase(codePoint.toString(16))};`,
-    [...Buffer.from(char)].map((byte) => `%${anyCase(hex(byte, 2))}`).join(''),
-  ]
-  const named = NAMED_FORMS[char]
-  if (named) forms.push(...named)
-  return forms
+/**
+ * One escape a server may write a character in: JSON's `\uXXXX` (any hex case) and short
+ * escapes ("/" as "\/" as PHP writes it), HTML character references, a run of percent-encoded
+ * UTF-8 bytes, or a run of white space.
+ */
+const ESCAPE =
+  /\\u([0-9a-fA-F]{4})|\\([/"\\bfnrt])|&#(\d{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|((?:%[0-9a-fA-F]{2})+)|(\s+)/g
+
+const SHORT_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+
+/**
+ * The text with its escapes decoded and every run of white space as one space (as a message
+ * that collapses it shows it); `at[i]` is where decoded character i starts in the text, and
+ * `at[decoded.length]` is the text's end.
+ */
+function decode(text: string): { decoded: string; at: number[] } {
+  const units: string[] = []
+  const at: number[] = []
+  let done = 0
+  for (const match of text.matchAll(ESCAPE)) {
+    // What lies between escapes is itself, one unit at a time.
+    for (let index = done; index < match.index; index++) {
+      units.push(text[index])
+      at.push(index)
+    }
+    for (const unit of collapseSpace(unescape(match))) {
+      // A space next to a space is one run of white space.
+      if (unit === ' ' && units.at(-1) === ' ') continue
+      units.push(unit)
+      at.push(match.index)
+    }
+    done = match.index + match[0].length
+  }
+  for (let index = done; index < text.length; index++) {
+    units.push(text[index])
+    at.push(index)
+  }
+  at.push(text.length)
+  return { decoded: units.join(''), at }
 }
 
-/** The other ways JSON, PHP, HTML and forms write these characters. */
-const NAMED_FORMS: Record<string, string[]> = {
-  '/': ['\\\\/'],
-  '"': ['\\\\"', '&quot;'],
-  '\\': ['\\\\\\\\'],
-  '&': ['&amp;'],
-  '<': ['&lt;'],
-  '>': ['&gt;'],
-  "'": ['&apos;'],
+function unescape(match: RegExpMatchArray): string {
+  const [, unicode, short, decimal, hex, entity, percent] = match
+  if (unicode !== undefined) return String.fromCharCode(parseInt(unicode, 16))
+  if (short !== undefined) return SHORT_ESCAPES[short] ?? short
+  if (decimal !== undefined) return fromCodePoint(Number(decimal))
+  if (hex !== undefined) return fromCodePoint(parseInt(hex, 16))
+  if (entity !== undefined) return ENTITIES[entity]
+  if (percent !== undefined) return Buffer.from(percent.replace(/%/g, ''), 'hex').toString('utf8')
+  return ' '
 }
 
-const hex = (value: number, width: number) => value.toString(16).padStart(width, '0')
-const anyCase = (digits: string) =>
-  digits.replace(/[a-f]/g, (letter) => `[${letter}${letter.toUpperCase()}]`)
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const collapseSpace = (text: string) => text.replace(/\s+/g, ' ')
+const fromCodePoint = (codePoint: number) =>
+  codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '\ufffd'

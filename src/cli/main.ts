@@ -4,9 +4,17 @@ import { parseArgs } from 'node:util'
 import { InputError, parseConfig, type RawInputs } from '../config.js'
 import { renderJson } from '../report/json.js'
 import { renderTerminal } from '../report/terminal.js'
-import { checkSystems, readSystems, renderSystems, renderSystemsJson, shardOf } from './systems.js'
 import { runCheck } from '../run.js'
 import { TOOL } from '../tool.js'
+import {
+  type Check,
+  checkSystems,
+  readSystems,
+  renderSystems,
+  renderSystemsJson,
+  shardOf,
+} from './systems.js'
+import { HINT, USAGE, usageError } from './usage.js'
 
 export const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 } as const
 
@@ -15,59 +23,24 @@ export interface Output {
   err: (text: string) => void
 }
 
-const USAGE = `Usage: openactive-auth-check --issuer URL [options]
-
-Checks an OpenActive booking system's OpenID Connect server the way a booking partner uses it.
-
-Options:
-  --issuer URL                 the OpenID Provider's issuer (required)
-  --initial-access-token T     register a new client with this token (RFC 7591)
-                               (or set OPENACTIVE_INITIAL_ACCESS_TOKEN)
-  --client-id ID               use an existing client instead of registering
-                               (or set OPENACTIVE_CLIENT_ID)
-  --client-secret S            its secret (or set OPENACTIVE_CLIENT_SECRET)
-  --orders-feed-url URL        read the Orders feed with the access token
-  --scope S                    scope to request (default openactive-ordersfeed)
-  --ca-certificate FILE|PEM    an extra certificate authority to trust
-  --allow-insecure-http        allow http:// URLs on loopback (local testing)
-  --strict                     RFC MUSTs partners tolerate (registration 201, secret
-                               expiry, at+jwt typ, aud) fail instead of warn
-  --fail-on failure|warning    what fails the run (default failure)
-  --request-timeout SECONDS    per-request timeout, 1 to 300 (default 20)
-  --seller-username U          a test seller's login: check the seller authorization
-                               too (or set OPENACTIVE_SELLER_USERNAME)
-  --seller-password P          its password (or set OPENACTIVE_SELLER_PASSWORD)
-  --seller-id URL              the seller's @id the ID token must name
-  --redirect-uri URL           redirect URI to authorize with (default a loopback one)
-  --login-mode form|browser    browser: headless Chrome/Chromium (default form)
-  --login-selectors TEXT       "username: CSS" lines (also password, submit, consent)
-  --chrome-path FILE           Chrome or Chromium for --login-mode browser
-  --run-timeout SECONDS        budget of the whole check, 1 to 3600 (default 120)
-  --allow-endpoint-origins L   origins (comma-separated) endpoints may have on internal
-                               addresses while the issuer is public (SSRF guard)
-  --json FILE                  also write the JSON report to FILE
-  --systems FILE               check every system a JSON file lists, instead of --issuer:
-                               [{"name", "issuer", "orders-feed-url", ...,
-                                 "initial-access-token-env": "VARIABLE", ...}]
-  --concurrency N              systems checked at once with --systems (default 8)
-  --shard K/N                  with --systems, check only every Nth system from the Kth
-  -h, --help                   show this help
-  -v, --version                show the version
-
-Exit status: 0 pass, 1 conformance failure, 2 bad usage, 3 internal error.
-Prefer the environment variables for secrets: flags are visible in the process list.
-`
-
-/** The command-line tool: flags and environment → check → terminal report and exit status. */
+/**
+ * The command-line tool: flags and environment → check → terminal report and exit status.
+ * `check` is {@link runCheck}; a test passes one that throws, as a bug of ours would.
+ */
 export async function main(
   argv: string[],
   env: NodeJS.ProcessEnv,
   output: Output,
+  check: Check = runCheck,
 ): Promise<number> {
-  let flags: ReturnType<typeof parseFlags>
-  let raw: RawInputs
+  if (argv.length === 0) {
+    output.err(USAGE)
+    return EXIT.usage
+  }
+
+  let run: () => Promise<number>
   try {
-    flags = parseFlags(argv)
+    const flags = parseFlags(argv)
     if (flags.help) {
       output.out(USAGE)
       return EXIT.pass
@@ -77,64 +50,113 @@ export async function main(
       return EXIT.pass
     }
     await checkWritable(flags.json)
-    if (flags.systems !== undefined) return await checkMany(flags, env, output)
-    raw = await rawInputs(flags, env)
+    run =
+      flags.systems === undefined
+        ? await prepareOne(flags, env, output, check)
+        : await prepareMany(flags, env, output, check)
   } catch (error) {
-    output.err(`${usageError(error)}\n\n${USAGE}`)
+    output.err(`${usageError(error)}\n\n${HINT}\n`)
     return EXIT.usage
   }
 
   try {
-    const config = parseConfig(raw)
-    const report = await runCheck(config)
-    output.out(renderTerminal(report))
-    if (flags.json) await writeFile(flags.json, renderJson(report))
-    return report.result === 'pass' ? EXIT.pass : EXIT.fail
+    return await run()
   } catch (error) {
-    if (error instanceof InputError) {
-      output.err(`${error.message}\n\nRun with --help for usage.\n`)
-      return EXIT.usage
-    }
-    output.err(`Internal error: ${error instanceof Error ? error.stack : String(error)}\n`)
+    output.err(`Internal error: ${stackOf(error)}\n`)
     return EXIT.internal
   }
 }
 
-/** `--systems FILE`: checks every system listed, a few at a time, and gives one verdict. */
-async function checkMany(
-  flags: ReturnType<typeof parseFlags>,
+type Flags = ReturnType<typeof parseFlags>
+
+/** `--issuer URL`: validates the inputs, and gives the run that checks that one system. */
+async function prepareOne(
+  flags: Flags,
   env: NodeJS.ProcessEnv,
   output: Output,
-): Promise<number> {
-  if (flags.issuer !== undefined)
-    throw new Error('--systems: give either --systems or --issuer, not both')
+  check: Check,
+): Promise<() => Promise<number>> {
+  for (const name of ['concurrency', 'shard'] as const) {
+    if (flags[name] !== undefined) throw new Error(`--${name}: only with --systems FILE`)
+  }
+  const config = parseConfig(await rawInputs(flags, env))
+
+  return async () => {
+    const report = await check(config)
+    output.out(renderTerminal(report))
+    if (flags.json) await writeFile(flags.json, renderJson(report))
+    return report.result === 'pass' ? EXIT.pass : EXIT.fail
+  }
+}
+
+/** Inputs that name one system or hold its secrets: with --systems, they go in its entry. */
+const PER_SYSTEM = [
+  'issuer',
+  'orders-feed-url',
+  'initial-access-token',
+  'client-id',
+  'client-secret',
+  'seller-username',
+  'seller-password',
+  'seller-id',
+] as const
+
+/**
+ * `--systems FILE`: reads the file, with the other flags as every system's defaults, and gives
+ * the run that checks every system listed, a few at a time, with one verdict.
+ */
+async function prepareMany(
+  flags: Flags,
+  env: NodeJS.ProcessEnv,
+  output: Output,
+  check: Check,
+): Promise<() => Promise<number>> {
+  const given = PER_SYSTEM.find((name) => flags[name] !== undefined)
+  if (given) throw new Error(`--${given}: with --systems, give it in each system's entry instead`)
   const concurrency = flags.concurrency === undefined ? 8 : Number(flags.concurrency)
   if (!/^\d+$/.test(flags.concurrency ?? '8') || concurrency < 1 || concurrency > 64) {
     throw new Error(
       `--concurrency: must be a whole number from 1 to 64 (got ${JSON.stringify(flags.concurrency)})`,
     )
   }
-  const systems = shardOf(await readSystems(String(flags.systems), env), flags.shard)
-  const outcomes = await checkSystems(systems, concurrency)
-  output.out(renderSystems(outcomes))
-  if (flags.json) await writeFile(flags.json, renderSystemsJson(outcomes))
-  return outcomes.every((outcome) => outcome.result === 'pass') ? EXIT.pass : EXIT.fail
+  const defaults = await defaultInputs(flags)
+  const systems = shardOf(await readSystems(String(flags.systems), env, defaults), flags.shard)
+
+  return async () => {
+    const outcomes = await checkSystems(systems, concurrency, check)
+    for (const { name, internal } of outcomes) {
+      if (internal) output.err(`Internal error checking ${name}: ${stackOf(internal)}\n`)
+    }
+    output.out(renderSystems(outcomes))
+    if (flags.json) await writeFile(flags.json, renderSystemsJson(outcomes))
+    if (outcomes.some((outcome) => outcome.internal)) return EXIT.internal
+    return outcomes.every((outcome) => outcome.result === 'pass') ? EXIT.pass : EXIT.fail
+  }
 }
 
 /**
- * The message for bad usage. A stray argument is not echoed: it may be a secret typed in the
- * wrong place.
+ * The flags given with --systems, as inputs every entry starts from. They are checked here, so
+ * that a mistyped flag is a usage error and not a failure of every system: the inputs that
+ * belong to each entry are stand-ins for this check only.
  */
-function usageError(error: unknown): string {
-  const code = (error as { code?: string }).code
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    return 'Unexpected argument: every value must follow its flag (is a value with a space unquoted?).'
-  }
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const option = /'(-{1,2}[\w-]{1,40})'/.exec(String((error as Error).message))?.[1]
-    return option ? `Unknown option '${option}'.` : 'Unknown option.'
-  }
-  return error instanceof Error ? error.message : String(error)
+async function defaultInputs(flags: Flags): Promise<RawInputs> {
+  const all = await rawInputs(flags, {})
+  const defaults = Object.fromEntries(
+    Object.entries(all).filter(([, value]) => value !== undefined),
+  ) as RawInputs
+  parseConfig({
+    ...defaults,
+    issuer: 'https://stand-in.invalid',
+    'client-id': 'stand-in',
+    'client-secret': 'stand-in',
+    'seller-username': 'stand-in',
+    'seller-password': 'stand-in',
+  })
+  return defaults
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? String(error.stack) : String(error)
 }
 
 /** Fails before the run, not after it, when the JSON report cannot be written. */
@@ -184,10 +206,7 @@ function parseFlags(argv: string[]) {
   return values
 }
 
-async function rawInputs(
-  flags: ReturnType<typeof parseFlags>,
-  env: NodeJS.ProcessEnv,
-): Promise<RawInputs> {
+async function rawInputs(flags: Flags, env: NodeJS.ProcessEnv): Promise<RawInputs> {
   return {
     issuer: flags.issuer,
     'initial-access-token': flags['initial-access-token'] ?? env.OPENACTIVE_INITIAL_ACCESS_TOKEN,

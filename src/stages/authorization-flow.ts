@@ -4,7 +4,7 @@ import type { RegisteredClient } from '../checks/registration.js'
 import type { Exchange } from '../model.js'
 import { basicCredentials } from '../secrets.js'
 import type { SellerLogin } from '../seller-config.js'
-import type { StageContext } from './context.js'
+import type { ClientAuthentication, StageContext } from './context.js'
 import { browserLogin } from './login-browser.js'
 import { formLogin, type LoginScope } from './login-form.js'
 
@@ -14,6 +14,8 @@ export interface Flow {
   authorizationEndpoint: string
   tokenEndpoint: string
   client: RegisteredClient
+  /** How the client authenticates at the token endpoint: the way that worked in the token stage. */
+  clientAuthentication: ClientAuthentication
   seller: SellerLogin
   scope: LoginScope
 }
@@ -83,7 +85,7 @@ export function authorizationUrl(
   return url.href
 }
 
-/** Exchanges a code at the token endpoint (RFC 6749 §4.1.3) with client_secret_basic. */
+/** Exchanges a code at the token endpoint (RFC 6749 §4.1.3). */
 export function exchangeCode(
   flow: Flow,
   code: string,
@@ -102,7 +104,7 @@ export function exchangeCode(
   )
 }
 
-/** The refresh token grant (RFC 6749 §6) with client_secret_basic. */
+/** The refresh token grant (RFC 6749 §6). */
 export function refreshTokens(flow: Flow, refreshToken: string): Promise<Exchange> {
   return tokenRequest(
     flow,
@@ -117,17 +119,29 @@ async function tokenRequest(
   label: string,
 ): Promise<Exchange> {
   const { clientId, clientSecret } = flow.client
+  const body = new URLSearchParams(form)
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  }
+  if (flow.clientAuthentication === 'client_secret_post') {
+    body.set('client_id', clientId)
+    body.set('client_secret', clientSecret)
+  } else if (flow.clientAuthentication === 'raw Basic') {
+    const raw = Buffer.from(`${clientId}:${clientSecret}`).toString('base64')
+    flow.context.secrets.add(raw)
+    headers.authorization = `Basic ${raw}`
+  } else {
+    headers.authorization = `Basic ${basicCredentials(clientId, clientSecret)}`
+  }
+
   const exchange = await flow.context.http.send({
     stage: 'authorization',
     label,
     method: 'POST',
     url: flow.tokenEndpoint,
-    headers: {
-      authorization: `Basic ${basicCredentials(clientId, clientSecret)}`,
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-    },
-    body: new URLSearchParams(form).toString(),
+    headers,
+    body: body.toString(),
   })
   remember(flow.context, tokensOf(exchange))
   return exchange

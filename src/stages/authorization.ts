@@ -25,6 +25,7 @@ import {
   wrongVerifier,
 } from './authorization-flow.js'
 import { endpoint, type RunState, type StageRunner } from './context.js'
+import { browserSetup } from './login-browser.js'
 import { firstAnswer } from './login-form.js'
 
 /** The first authorization asks for what a booking partner needs (Open Booking API, R12). */
@@ -48,6 +49,9 @@ export const authorization: StageRunner = async (context, state) => {
   const tokenEndpoint = endpoint(context, state, 'token_endpoint')
   if ('reason' in tokenEndpoint) return tokenEndpoint.reason
   if (!state.client) return 'there is no client to authenticate'
+  // A missing browser is this tool's setup, not the server's fault: no check can run without it.
+  const browser = seller.mode === 'browser' ? browserSetup(seller) : undefined
+  if (browser && 'missing' in browser) return browser.missing
 
   const origins = [
     ...new Set([new URL(authorizationEndpoint.url).origin, new URL(context.config.issuer).origin]),
@@ -57,6 +61,8 @@ export const authorization: StageRunner = async (context, state) => {
     authorizationEndpoint: authorizationEndpoint.url,
     tokenEndpoint: tokenEndpoint.url,
     client: state.client,
+    // The way the token stage's grant got its token: the code exchange must authenticate alike.
+    clientAuthentication: state.tokenAuthentication ?? 'client_secret_basic',
     seller,
     scope: { origins, redirectUri: seller.redirectUri },
   }

@@ -18,6 +18,12 @@ export interface StageContext {
   lookup: Lookup
 }
 
+/**
+ * How a client authenticates at the token endpoint: RFC 6749 §2.3.1's two, and the unencoded
+ * Basic credentials (RFC 7617 only) that some servers take instead.
+ */
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'raw Basic'
+
 /** What earlier stages found, for the stages after them. */
 export interface RunState {
   metadata?: JsonObject
@@ -25,6 +31,8 @@ export interface RunState {
   client?: RegisteredClient
   accessToken?: string
   tokenExchange?: Exchange
+  /** How the client authenticated in the grant that got the access token. */
+  tokenAuthentication?: ClientAuthentication
   /** The token response's expires_in, when a number. */
   expiresIn?: number
   /** Endpoints the SSRF guard refused, with the reason for each. */

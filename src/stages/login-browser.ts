@@ -45,6 +45,30 @@ export function loadPlaywright(): Playwright | undefined {
 }
 
 /**
+ * What browser mode drives, or why it cannot run here: Chrome or Chromium, and the playwright-core
+ * package. Both are this tool's own dependencies, to install where it runs; the server has
+ * nothing to do with them.
+ */
+export function browserSetup(
+  seller: SellerLogin,
+): { executablePath: string; playwright: Playwright } | { missing: string } {
+  const executablePath = findChrome(seller.chromePath)
+  if (!executablePath) {
+    return {
+      missing: `login-mode browser needs Chrome or Chromium on the machine that runs this tool, and none was found at ${CHROME_PATHS.join(', ')}: install one (such as apt-get install chromium), give its path in chrome-path, or use login-mode form`,
+    }
+  }
+  const playwright = loadPlaywright()
+  if (!playwright) {
+    return {
+      missing:
+        'login-mode browser needs the playwright-core package, which this tool loads at run time and which is not installed: run npm install playwright-core in the working directory, or use login-mode form',
+    }
+  }
+  return { executablePath, playwright }
+}
+
+/**
  * Logs the seller in with a headless Chrome or Chromium, for login pages built with JavaScript:
  * fills the username and password fields, clicks the submit button, clicks the consent button
  * if a consent page follows, and stops at the redirect URI, which is never loaded.
@@ -62,21 +86,9 @@ export async function browserLogin(
 ): Promise<LoginOutcome> {
   const seller = context.config.seller
   if (!seller) throw new Error('browserLogin needs a seller login')
-  const executablePath = findChrome(seller.chromePath)
-  if (!executablePath) {
-    return {
-      consentShown: false,
-      problem: `login-mode browser needs Chrome or Chromium: none was found at ${CHROME_PATHS.join(', ')}; give chrome-path`,
-    }
-  }
-  const playwright = loadPlaywright()
-  if (!playwright) {
-    return {
-      consentShown: false,
-      problem:
-        'login-mode browser needs the playwright-core package: install it in the working directory (npm install playwright-core)',
-    }
-  }
+  const setup = browserSetup(seller)
+  if ('missing' in setup) return { consentShown: false, problem: setup.missing }
+  const { executablePath, playwright } = setup
 
   const timeout = context.config.requestTimeoutMs
   let browser
@@ -220,7 +232,8 @@ function browserHopProblem(
   const problem = loginHopProblem(context, url, scope)
   if (!problem) return undefined
   // Scripts, styles and images from another https origin are fine; anything sent there is not.
-  if (method === 'GET' && new URL(url).protocol === 'https:') return undefined
+  // Chromium's URLs are canonical: the scheme is lower case.
+  if (method === 'GET' && url.startsWith('https:')) return undefined
   return problem
 }
 

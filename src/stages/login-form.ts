@@ -1,7 +1,7 @@
 import type { HTMLElement } from 'node-html-parser'
-import type { CookieJar } from 'tough-cookie'
+import type { Cookie, CookieJar, SetCookieOptions } from 'tough-cookie'
 import { sameEndpoint } from '../checks/authorization.js'
-import { describeResponse, header } from '../checks/response.js'
+import { describeResponse, header, shown } from '../checks/response.js'
 import { isLoopbackHost } from '../config.js'
 import type { Exchange } from '../model.js'
 import type { LoginSelectors } from '../seller-config.js'
@@ -31,7 +31,7 @@ export interface LoginScope {
  */
 function loadParsers() {
   parsers ??= Promise.all([import('node-html-parser'), import('tough-cookie')]).then(
-    ([html, cookies]) => ({ parse: html.parse, CookieJar: cookies.CookieJar }),
+    ([html, cookies]) => ({ parse: html.parse, CookieJar: browserLike(cookies.CookieJar) }),
   )
   return parsers
 }
@@ -41,6 +41,41 @@ let parsers:
       CookieJar: typeof import('tough-cookie').CookieJar
     }>
   | undefined
+
+type Jar = typeof import('tough-cookie').CookieJar
+type Done = (error: Error | null, cookie?: Cookie) => void
+
+/**
+ * A cookie jar that ignores a cookie it may not keep (one for another domain, such as an
+ * analytics cookie), as a browser does: tough-cookie throws for those, and got fails the request.
+ */
+function browserLike(Base: Jar): Jar {
+  return class BrowserCookieJar extends Base {
+    override setCookie(cookie: string | Cookie, url: string | URL, callback: Done): void
+    override setCookie(
+      cookie: string | Cookie,
+      url: string | URL,
+      options: SetCookieOptions,
+      callback: Done,
+    ): void
+    override setCookie(
+      cookie: string | Cookie,
+      url: string | URL,
+      options?: SetCookieOptions,
+    ): Promise<Cookie | undefined>
+    override setCookie(
+      cookie: string | Cookie,
+      url: string | URL,
+      options?: SetCookieOptions | Done,
+      callback?: Done,
+    ): unknown {
+      if (typeof options === 'function') {
+        return super.setCookie(cookie, url, { ignoreError: true }, options)
+      }
+      return super.setCookie(cookie, url, { ...options, ignoreError: true }, callback)
+    }
+  }
+}
 
 /** Redirects and pages one login may take; a loop ends here. */
 const MAX_STEPS = 20
@@ -62,7 +97,8 @@ export function loginHopProblem(
   url: string,
   scope: LoginScope,
 ): string | undefined {
-  const target = new URL(url)
+  const target = urlOrUndefined(url)
+  if (!target) return `the login went to ${shown(url)}, which is not a URL`
   const loopbackHttp =
     target.protocol === 'http:' &&
     context.config.allowInsecureHttp &&
@@ -121,7 +157,9 @@ export async function formLogin(
         [fields.password, seller.password],
       ])
       const button = fields.form.querySelector(seller.selectors.submit)
-      step = { ...submission(fields.form, url, button, values), what: 'login form' }
+      const next = submission(fields.form, url, button, values)
+      if ('problem' in next) return { consentShown, problem: `the login form's ${next.problem}` }
+      step = { ...next, what: 'login form' }
       loggedIn = true
       continue
     }
@@ -140,7 +178,9 @@ export async function formLogin(
       }
     }
     consentShown = true
-    step = { ...submission(form, url, consent, new Map()), what: 'consent form' }
+    const next = submission(form, url, consent, new Map())
+    if ('problem' in next) return { consentShown, problem: `the consent form's ${next.problem}` }
+    step = { ...next, what: 'consent form' }
   }
   return { consentShown, problem: `the login took more than ${MAX_STEPS} requests` }
 }
@@ -204,7 +244,12 @@ async function send(
   const status = exchange.status ?? 0
   const location = header(exchange, 'location')
   if (status >= 300 && status < 400 && location !== undefined) {
-    const target = new URL(location, step.url)
+    const target = urlOrUndefined(location, step.url)
+    if (!target) {
+      return {
+        problem: `the ${step.what} was answered HTTP ${status} with a Location header that is not a URL (${shown(location)})`,
+      }
+    }
     if (sameEndpoint(target.href, scope.redirectUri)) return { redirect: target }
     return { next: { method: 'GET', url: target.href, what: 'redirect' } }
   }
@@ -242,7 +287,7 @@ export function submission(
   pageUrl: string,
   button: HTMLElement | null,
   values: Map<HTMLElement, string>,
-): Omit<Step, 'what'> {
+): Omit<Step, 'what'> | { problem: string } {
   const fields = new URLSearchParams()
   for (const field of form.querySelectorAll('input, select, textarea')) {
     const name = field.getAttribute('name')
@@ -253,8 +298,13 @@ export function submission(
   const buttonName = button?.getAttribute('name')
   if (button && buttonName) fields.append(buttonName, button.getAttribute('value') ?? '')
 
-  const action = button?.getAttribute('formaction') ?? form.getAttribute('action') ?? ''
-  const url = new URL(action || pageUrl, pageUrl)
+  const formaction = button?.getAttribute('formaction')
+  const action = formaction ?? form.getAttribute('action') ?? ''
+  const url = urlOrUndefined(action || pageUrl, pageUrl)
+  if (!url) {
+    const attribute = formaction === undefined ? 'action' : 'submit button formaction'
+    return { problem: `${attribute} ${shown(action)} is not a URL` }
+  }
   url.hash = ''
   const method = (
     button?.getAttribute('formmethod') ??
@@ -264,6 +314,15 @@ export function submission(
   if (method === 'post') return { method: 'POST', url: url.href, body: fields.toString() }
   url.search = fields.toString()
   return { method: 'GET', url: url.href }
+}
+
+/** `value` resolved against `base`, or undefined when it is no URL: a server may send any text. */
+function urlOrUndefined(value: string, base?: string): URL | undefined {
+  try {
+    return new URL(value, base)
+  } catch {
+    return undefined
+  }
 }
 
 function fieldValue(field: HTMLElement, values: Map<HTMLElement, string>): string | undefined {

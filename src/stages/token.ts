@@ -13,9 +13,15 @@ import {
 } from '../checks/token.js'
 import type { Exchange, Finding } from '../model.js'
 import { basicCredentials, echoes } from '../secrets.js'
-import { endpoint, type RunState, type StageContext, type StageRunner } from './context.js'
+import {
+  type ClientAuthentication,
+  endpoint,
+  type RunState,
+  type StageContext,
+  type StageRunner,
+} from './context.js'
 
-type Method = 'client_secret_basic' | 'client_secret_post' | 'raw Basic'
+type Method = ClientAuthentication
 
 /** The scope a client registered for the Orders feed must not get (OpenActive scope table). */
 const BOOKING_SCOPE = 'openactive-openbooking'
@@ -98,6 +104,7 @@ export const token: StageRunner = async (context, state) => {
   state.accessToken = used.result.accessToken
   state.expiresIn = used.result.expiresIn
   state.tokenExchange = used.result.accessToken ? used.exchange : undefined
+  state.tokenAuthentication = used.result.accessToken ? used.method : undefined
 
   // The Orders feed needs only the token: the probes are judged while it is read.
   const later = (async () => {
