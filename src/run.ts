@@ -24,8 +24,11 @@ const RUNNERS: [Stage, StageRunner][] = [
   ['authorization', authorization],
 ]
 
-/** The JWKS is needed only by the access token checks: it is fetched beside registration. */
-const RUNS_BESIDE_NEXT = new Set<Stage>(['jwks'])
+/**
+ * Stages that only later stages' checks need: the JWKS is fetched beside registration, and the
+ * access token is verified while the Orders feed is read with it.
+ */
+const RUNS_BESIDE_NEXT = new Set<Stage>(['jwks', 'access-token'])
 
 export interface RunOptions {
   /** Told about every secret as soon as it is known, e.g. `core.setSecret`. */

@@ -1,4 +1,4 @@
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 203:
@@ -3620,7 +3620,7 @@ module.exports = (options = {}, connect = tls.connect) => new Promise((resolve, 
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(353);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env, {
     out: (text) => process.stdout.write(text),
@@ -3632,7 +3632,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 353:
+/***/ 620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4095,16 +4095,24 @@ function renderTerminal(report) {
     const lines = [`OpenActive auth check of ${report.issuer}`, ''];
     for (const { stage, status, durationMs } of report.stages) {
         lines.push(`${SYMBOLS[status]} ${STAGE_TITLES[stage]} (${formatDuration(durationMs)})`);
-        for (const check of report.checks.filter((finding) => finding.stage === stage)) {
+        const checks = report.checks.filter((finding) => finding.stage === stage);
+        // A stage skipped whole says why once, not once per check.
+        const reasons = new Set(checks.map((check) => check.message));
+        if (checks.length > 1 && status === 'skip' && reasons.size === 1) {
+            lines.push(`    ${SYMBOLS.skip} ${plural(checks.length, 'check')}: ${checks[0].message}`);
+            continue;
+        }
+        for (const check of checks) {
             lines.push(`    ${SYMBOLS[check.status]} ${check.id}: ${check.message}`);
             if (check.status === 'fail' || check.status === 'warn') {
                 lines.push(`        fix: ${check.fix}`, `        see: ${check.reference}`);
             }
         }
     }
-    const passed = report.checks.filter((check) => check.status === 'pass').length;
+    const count = (status) => report.checks.filter((check) => check.status === status).length;
     lines.push('', `${report.result === 'pass' ? 'PASS' : 'FAIL'}: ${plural(report.failures, 'failure')}, ` +
-        `${plural(report.warnings, 'warning')}, ${passed} passed, in ${formatDuration(report.durationMs)}` +
+        `${plural(report.warnings, 'warning')}, ${count('pass')} passed, ${count('skip')} skipped, ` +
+        `in ${formatDuration(report.durationMs)}` +
         (report.failOn === 'warning' ? ' (fail-on: warning)' : ''));
     // Everything from the server is made printable: no terminal escape sequence gets through.
     return `${printable(lines.join('\n'))}\n`;
@@ -14168,7 +14176,8 @@ class HttpClient {
         };
         // Recorded in the order requests are made, whatever order their answers come in.
         this.exchanges.push(exchange);
-        await this.#slot();
+        if (!request.critical)
+            await this.#slot();
         exchange.startedAt = Date.now();
         const started = performance.now();
         const retries = [];
@@ -14183,7 +14192,8 @@ class HttpClient {
             }
         }
         finally {
-            this.#release();
+            if (!request.critical)
+                this.#release();
         }
         if (retries.length > 0)
             exchange.retries = retries;
@@ -14437,6 +14447,10 @@ function checkExpiresIn(expiresIn) {
         ];
     }
     const type = passed('token.expires-in-type', `expires_in is the number ${expiresIn}.`);
+    if (expiresIn <= 0) {
+        const message = `expires_in is ${expiresIn} s: the token is expired as it is issued, and partners that trust it ask for a new one on every request.`;
+        return [type, violated('token.expires-in', message)];
+    }
     if (expiresIn > RECOMMENDED_LIFETIME_SECONDS) {
         const message = `expires_in is ${expiresIn} s; OpenActive recommends at most ${RECOMMENDED_LIFETIME_SECONDS} s (15 minutes).`;
         return [type, violated('token.expires-in', message)];
@@ -14489,29 +14503,43 @@ function checkWrongSecret(exchange) {
  */
 function checkScopeEscalation(exchange, probeScope, claims) {
     const id = 'token.scope-not-escalated';
-    if (exchange.error || (exchange.status ?? 0) >= 500) {
-        return skipped(id, `Could not tell: ${describeResponse(exchange)}.`);
-    }
-    const body = parseJson(exchange.responseBody);
+    const body = exchange.error ? undefined : parseJson(exchange.responseBody);
     const token = isJsonObject(body) ? body.access_token : undefined;
-    if (exchange.status !== 200 || typeof token !== 'string' || token === '') {
+    // Whatever the status, a response that carries a token has handed it out.
+    if (typeof token !== 'string' || token === '') {
+        if (exchange.error || (exchange.status ?? 0) >= 500) {
+            return skipped(id, `Could not tell: ${describeResponse(exchange)}.`);
+        }
         const error = isJsonObject(body) && typeof body.error === 'string' ? ` ${body.error}` : '';
         return passed(id, `A request for ${probeScope} was refused (HTTP ${exchange.status}${error}).`);
     }
+    const status = exchange.status === 200 ? '' : ` with HTTP ${exchange.status}`;
+    // The token's own scope claim decides what it opens; the response's scope field only says.
     const stated = isJsonObject(body) ? body.scope : undefined;
-    const source = stated ?? claims?.scope;
-    const granted = typeof source === 'string'
-        ? source.split(' ')
-        : Array.isArray(source)
-            ? source.map(String)
-            : [probeScope];
+    const claimed = scopes(claims?.scope);
+    if (claimed?.includes(probeScope)) {
+        const field = scopes(stated);
+        const but = field && !field.includes(probeScope)
+            ? `, though the response's scope says ${shown(stated)}`
+            : '';
+        return violated(id, `A request for ${probeScope} by the Orders feed client got a token${status} whose scope claim grants it${but}.`);
+    }
+    const granted = claimed ?? scopes(stated) ?? [probeScope];
     if (granted.includes(probeScope)) {
         const how = stated === undefined && claims?.scope === undefined
             ? ' (the response names no scope, so the requested one was granted)'
             : '';
-        return violated(id, `A request for ${probeScope} by the Orders feed client was granted${how}.`);
+        return violated(id, `A request for ${probeScope} by the Orders feed client was granted${status}${how}.`);
     }
     return passed(id, `A request for ${probeScope} was narrowed to ${shown(granted.join(' '))}.`);
+}
+/** A scope as a list, from a space-separated string or an array; undefined when neither. */
+function scopes(value) {
+    if (typeof value === 'string')
+        return value.split(' ');
+    if (Array.isArray(value))
+        return value.map(String);
+    return undefined;
 }
 /** Checks the answer to a GET on the token endpoint. */
 function checkGetRejected(exchange) {
@@ -15760,8 +15788,10 @@ function stageStatus(findings) {
     return 'skip';
 }
 function redactExchange(exchange, redact) {
-    const headers = (record) => Object.fromEntries(Object.entries(record).map(([name, value]) => [
-        name,
+    const headers = (record) => Object.fromEntries(
+    // A server can put anything in a header's name too.
+    Object.entries(record).map(([name, value]) => [
+        redact(name),
         Array.isArray(value) ? value.map(redact) : value === undefined ? value : redact(value),
     ]));
     return {
@@ -15781,7 +15811,10 @@ function redactExchange(exchange, redact) {
  * access token) and removes them from any text before it leaves the tool.
  */
 class Secrets {
+    /** Every spelling of every secret, as text: what the log masker is told. */
     #values = new Set();
+    /** The secrets as given and in base64, as they read once a text is decoded. */
+    #decoded = new Set();
     #onAdd;
     /** @param onAdd called once for each new non-empty secret, e.g. `core.setSecret`. */
     constructor(onAdd = () => { }) {
@@ -15798,26 +15831,34 @@ class Secrets {
             this.#values.add(form);
             this.#onAdd(form);
         }
+        for (const form of [value, Buffer.from(value).toString('base64')]) {
+            if (form.length >= MIN_LENGTH)
+                this.#decoded.add(collapseSpace(form));
+        }
     }
     /** Registers the Basic credentials header made from a client id and secret. */
     addBasic(clientId, clientSecret) {
         this.add(basicCredentials(clientId, clientSecret));
     }
     /**
-     * The text with every known secret replaced by a marker, including the start of a secret that
-     * a message cut short ("…").
+     * The text with every known secret replaced by a marker, however a server escaped it,
+     * including the start of a secret that a message cut short ("…").
      */
     redact(text) {
-        let out = text;
+        if (this.#values.size === 0)
+            return text;
         // Longest first, so that a secret containing another is replaced whole.
         const values = [...this.#values].sort((a, b) => b.length - a.length);
+        let out = text;
         for (const value of values)
             out = out.split(value).join(REDACTED);
+        // Escaped spellings take decoding the text: only where there could be one.
+        const spaced = [...this.#decoded].some((value) => value.includes(' '));
+        if ((spaced ? /[\\&%\s]/ : /[\\&%]/).test(out))
+            out = redactDecoded(out, this.#decoded);
         if (!out.includes(ELLIPSIS))
             return out;
-        for (const value of values)
-            out = redactCutPrefix(out, value);
-        return out;
+        return values.reduce(redactCutPrefix, out);
     }
 }
 const REDACTED = '[REDACTED]';
@@ -15852,23 +15893,101 @@ function basicCredentials(clientId, clientSecret) {
 function echoes(text, value) {
     if (!value || value.length < MIN_LENGTH)
         return false;
-    return spellings(value).some((form) => text.includes(form));
+    const { decoded } = secrets_decode(text);
+    return [value, Buffer.from(value).toString('base64')].some((form) => decoded.includes(collapseSpace(form)));
 }
-/** The ways a secret can be written in a header, a form, a URL, JSON or HTML. */
+/**
+ * The spellings of a secret a log or a text can hold it in: as given, JSON-escaped,
+ * percent-encoded, form-encoded and in base64 (Basic credentials).
+ */
 function spellings(value) {
     const json = JSON.stringify(value).slice(1, -1);
     return [
         value,
         json,
-        json.replace(/\//g, '\\/'), // PHP escapes "/"
-        // System.Text.Json (.NET) escapes HTML-sensitive characters and "+" as \uXXXX.
-        json.replace(/[+<>&'`]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`),
         encodeURIComponent(value),
         new URLSearchParams({ v: value }).toString().slice(2),
-        value.replace(/[&<>"']/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[char]};`),
         Buffer.from(value).toString('base64'),
     ];
 }
+/** Replaces the parts of the text that decode to one of the values. */
+function redactDecoded(text, values) {
+    const { decoded, at } = secrets_decode(text);
+    const found = [];
+    for (const value of values) {
+        for (let index = decoded.indexOf(value); index !== -1; index = decoded.indexOf(value, index + 1))
+            found.push([at[index], at[index + value.length]]);
+    }
+    if (found.length === 0)
+        return text;
+    found.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let done = 0;
+    for (const [start, end] of found) {
+        if (end <= done)
+            continue;
+        out += `${text.slice(done, Math.max(start, done))}${start >= done ? REDACTED : ''}`;
+        done = end;
+    }
+    return out + text.slice(done);
+}
+/**
+ * One escape a server may write a character in: JSON's `\uXXXX` (any hex case) and short
+ * escapes ("/" as "\/" as PHP writes it), HTML character references, a run of percent-encoded
+ * UTF-8 bytes, or a run of white space.
+ */
+const ESCAPE = /\\u([0-9a-fA-F]{4})|\\([/"\\bfnrt])|&#(\d{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|((?:%[0-9a-fA-F]{2})+)|(\s+)/g;
+const SHORT_ESCAPES = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/**
+ * The text with its escapes decoded and every run of white space as one space (as a message
+ * that collapses it shows it); `at[i]` is where decoded character i starts in the text, and
+ * `at[decoded.length]` is the text's end.
+ */
+function secrets_decode(text) {
+    const units = [];
+    const at = [];
+    let done = 0;
+    for (const match of text.matchAll(ESCAPE)) {
+        // What lies between escapes is itself, one unit at a time.
+        for (let index = done; index < match.index; index++) {
+            units.push(text[index]);
+            at.push(index);
+        }
+        for (const unit of collapseSpace(secrets_unescape(match))) {
+            // A space next to a space is one run of white space.
+            if (unit === ' ' && units.at(-1) === ' ')
+                continue;
+            units.push(unit);
+            at.push(match.index);
+        }
+        done = match.index + match[0].length;
+    }
+    for (let index = done; index < text.length; index++) {
+        units.push(text[index]);
+        at.push(index);
+    }
+    at.push(text.length);
+    return { decoded: units.join(''), at };
+}
+function secrets_unescape(match) {
+    const [, unicode, short, decimal, hex, entity, percent] = match;
+    if (unicode !== undefined)
+        return String.fromCharCode(parseInt(unicode, 16));
+    if (short !== undefined)
+        return SHORT_ESCAPES[short] ?? short;
+    if (decimal !== undefined)
+        return fromCodePoint(Number(decimal));
+    if (hex !== undefined)
+        return fromCodePoint(parseInt(hex, 16));
+    if (entity !== undefined)
+        return ENTITIES[entity];
+    if (percent !== undefined)
+        return Buffer.from(percent.replace(/%/g, ''), 'hex').toString('utf8');
+    return ' ';
+}
+const collapseSpace = (text) => text.replace(/\s+/g, ' ');
+const fromCodePoint = (codePoint) => codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '\ufffd';
 
 ;// CONCATENATED MODULE: ./src/stages/access-token.ts
 
@@ -16190,10 +16309,24 @@ const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
  * their own beside dist/index.js, so a run without a seller login never reads them.
  */
 function loadParsers() {
-    parsers ??= Promise.all([__nccwpck_require__.e(/* import() */ 369).then(__nccwpck_require__.bind(__nccwpck_require__, 369)), __nccwpck_require__.e(/* import() */ 380).then(__nccwpck_require__.bind(__nccwpck_require__, 380))]).then(([html, cookies]) => ({ parse: html.parse, CookieJar: cookies.CookieJar }));
+    parsers ??= Promise.all([__nccwpck_require__.e(/* import() */ 369).then(__nccwpck_require__.bind(__nccwpck_require__, 369)), __nccwpck_require__.e(/* import() */ 380).then(__nccwpck_require__.bind(__nccwpck_require__, 380))]).then(([html, cookies]) => ({ parse: html.parse, CookieJar: browserLike(cookies.CookieJar) }));
     return parsers;
 }
 let parsers;
+/**
+ * A cookie jar that ignores a cookie it may not keep (one for another domain, such as an
+ * analytics cookie), as a browser does: tough-cookie throws for those, and got fails the request.
+ */
+function browserLike(Base) {
+    return class BrowserCookieJar extends Base {
+        setCookie(cookie, url, options, callback) {
+            if (typeof options === 'function') {
+                return super.setCookie(cookie, url, { ignoreError: true }, options);
+            }
+            return super.setCookie(cookie, url, { ...options, ignoreError: true }, callback);
+        }
+    };
+}
 /** Redirects and pages one login may take; a loop ends here. */
 const MAX_STEPS = 20;
 /**
@@ -16202,7 +16335,9 @@ const MAX_STEPS = 20;
  * endpoint's or the issuer's origin.
  */
 function loginHopProblem(context, url, scope) {
-    const target = new URL(url);
+    const target = urlOrUndefined(url);
+    if (!target)
+        return `the login went to ${shown(url)}, which is not a URL`;
     const loopbackHttp = target.protocol === 'http:' &&
         context.config.allowInsecureHttp &&
         isLoopbackHost(target.hostname);
@@ -16254,7 +16389,10 @@ async function formLogin(context, start, label, scope) {
                 [fields.password, seller.password],
             ]);
             const button = fields.form.querySelector(seller.selectors.submit);
-            step = { ...submission(fields.form, url, button, values), what: 'login form' };
+            const next = submission(fields.form, url, button, values);
+            if ('problem' in next)
+                return { consentShown, problem: `the login form's ${next.problem}` };
+            step = { ...next, what: 'login form' };
             loggedIn = true;
             continue;
         }
@@ -16273,7 +16411,10 @@ async function formLogin(context, start, label, scope) {
             };
         }
         consentShown = true;
-        step = { ...submission(form, url, consent, new Map()), what: 'consent form' };
+        const next = submission(form, url, consent, new Map());
+        if ('problem' in next)
+            return { consentShown, problem: `the consent form's ${next.problem}` };
+        step = { ...next, what: 'consent form' };
     }
     return { consentShown, problem: `the login took more than ${MAX_STEPS} requests` };
 }
@@ -16322,7 +16463,12 @@ async function send(context, jar, step, label, scope) {
     const status = exchange.status ?? 0;
     const location = header(exchange, 'location');
     if (status >= 300 && status < 400 && location !== undefined) {
-        const target = new URL(location, step.url);
+        const target = urlOrUndefined(location, step.url);
+        if (!target) {
+            return {
+                problem: `the ${step.what} was answered HTTP ${status} with a Location header that is not a URL (${shown(location)})`,
+            };
+        }
         if (sameEndpoint(target.href, scope.redirectUri))
             return { redirect: target };
         return { next: { method: 'GET', url: target.href, what: 'redirect' } };
@@ -16368,8 +16514,13 @@ function submission(form, pageUrl, button, values) {
     const buttonName = button?.getAttribute('name');
     if (button && buttonName)
         fields.append(buttonName, button.getAttribute('value') ?? '');
-    const action = button?.getAttribute('formaction') ?? form.getAttribute('action') ?? '';
-    const url = new URL(action || pageUrl, pageUrl);
+    const formaction = button?.getAttribute('formaction');
+    const action = formaction ?? form.getAttribute('action') ?? '';
+    const url = urlOrUndefined(action || pageUrl, pageUrl);
+    if (!url) {
+        const attribute = formaction === undefined ? 'action' : 'submit button formaction';
+        return { problem: `${attribute} ${shown(action)} is not a URL` };
+    }
     url.hash = '';
     const method = (button?.getAttribute('formmethod') ??
         form.getAttribute('method') ??
@@ -16378,6 +16529,15 @@ function submission(form, pageUrl, button, values) {
         return { method: 'POST', url: url.href, body: fields.toString() };
     url.search = fields.toString();
     return { method: 'GET', url: url.href };
+}
+/** `value` resolved against `base`, or undefined when it is no URL: a server may send any text. */
+function urlOrUndefined(value, base) {
+    try {
+        return new URL(value, base);
+    }
+    catch {
+        return undefined;
+    }
 }
 function fieldValue(field, values) {
     const given = values.get(field);
@@ -16443,6 +16603,26 @@ function loadPlaywright() {
     return undefined;
 }
 /**
+ * What browser mode drives, or why it cannot run here: Chrome or Chromium, and the playwright-core
+ * package. Both are this tool's own dependencies, to install where it runs; the server has
+ * nothing to do with them.
+ */
+function browserSetup(seller) {
+    const executablePath = findChrome(seller.chromePath);
+    if (!executablePath) {
+        return {
+            missing: `login-mode browser needs Chrome or Chromium on the machine that runs this tool, and none was found at ${CHROME_PATHS.join(', ')}: install one (such as apt-get install chromium), give its path in chrome-path, or use login-mode form`,
+        };
+    }
+    const playwright = loadPlaywright();
+    if (!playwright) {
+        return {
+            missing: 'login-mode browser needs the playwright-core package, which this tool loads at run time and which is not installed: run npm install playwright-core in the working directory, or use login-mode form',
+        };
+    }
+    return { executablePath, playwright };
+}
+/**
  * Logs the seller in with a headless Chrome or Chromium, for login pages built with JavaScript:
  * fills the username and password fields, clicks the submit button, clicks the consent button
  * if a consent page follows, and stops at the redirect URI, which is never loaded.
@@ -16456,20 +16636,10 @@ async function browserLogin(context, start, label, scope) {
     const seller = context.config.seller;
     if (!seller)
         throw new Error('browserLogin needs a seller login');
-    const executablePath = findChrome(seller.chromePath);
-    if (!executablePath) {
-        return {
-            consentShown: false,
-            problem: `login-mode browser needs Chrome or Chromium: none was found at ${CHROME_PATHS.join(', ')}; give chrome-path`,
-        };
-    }
-    const playwright = loadPlaywright();
-    if (!playwright) {
-        return {
-            consentShown: false,
-            problem: 'login-mode browser needs the playwright-core package: install it in the working directory (npm install playwright-core)',
-        };
-    }
+    const setup = browserSetup(seller);
+    if ('missing' in setup)
+        return { consentShown: false, problem: setup.missing };
+    const { executablePath, playwright } = setup;
     const timeout = context.config.requestTimeoutMs;
     let browser;
     try {
@@ -16597,7 +16767,8 @@ function browserHopProblem(context, url, method, scope) {
     if (!problem)
         return undefined;
     // Scripts, styles and images from another https origin are fine; anything sent there is not.
-    if (method === 'GET' && new URL(url).protocol === 'https:')
+    // Chromium's URLs are canonical: the scheme is lower case.
+    if (method === 'GET' && url.startsWith('https:'))
         return undefined;
     return problem;
 }
@@ -16676,7 +16847,7 @@ function authorizationUrl(flow, params, redirectUri = flow.seller.redirectUri) {
         url.searchParams.set(name, value);
     return url.href;
 }
-/** Exchanges a code at the token endpoint (RFC 6749 §4.1.3) with client_secret_basic. */
+/** Exchanges a code at the token endpoint (RFC 6749 §4.1.3). */
 function exchangeCode(flow, code, verifier, label) {
     return tokenRequest(flow, {
         grant_type: 'authorization_code',
@@ -16685,23 +16856,36 @@ function exchangeCode(flow, code, verifier, label) {
         code_verifier: verifier,
     }, label);
 }
-/** The refresh token grant (RFC 6749 §6) with client_secret_basic. */
+/** The refresh token grant (RFC 6749 §6). */
 function refreshTokens(flow, refreshToken) {
     return tokenRequest(flow, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'Refresh token grant');
 }
 async function tokenRequest(flow, form, label) {
     const { clientId, clientSecret } = flow.client;
+    const body = new URLSearchParams(form);
+    const headers = {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+    };
+    if (flow.clientAuthentication === 'client_secret_post') {
+        body.set('client_id', clientId);
+        body.set('client_secret', clientSecret);
+    }
+    else if (flow.clientAuthentication === 'raw Basic') {
+        const raw = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+        flow.context.secrets.add(raw);
+        headers.authorization = `Basic ${raw}`;
+    }
+    else {
+        headers.authorization = `Basic ${basicCredentials(clientId, clientSecret)}`;
+    }
     const exchange = await flow.context.http.send({
         stage: 'authorization',
         label,
         method: 'POST',
         url: flow.tokenEndpoint,
-        headers: {
-            authorization: `Basic ${basicCredentials(clientId, clientSecret)}`,
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-        },
-        body: new URLSearchParams(form).toString(),
+        headers,
+        body: body.toString(),
     });
     remember(flow.context, tokensOf(exchange));
     return exchange;
@@ -16767,6 +16951,7 @@ function checkedUrl({ config }, state, field, value) {
 
 
 
+
 /** The first authorization asks for what a booking partner needs (Open Booking API, R12). */
 const BOOKING_PARTNER_SCOPE = 'openid openactive-openbooking openactive-identity offline_access';
 /** The second one asks again for the identity only, as the test suite's persisted test does. */
@@ -16790,6 +16975,10 @@ const authorization = async (context, state) => {
         return tokenEndpoint.reason;
     if (!state.client)
         return 'there is no client to authenticate';
+    // A missing browser is this tool's setup, not the server's fault: no check can run without it.
+    const browser = seller.mode === 'browser' ? browserSetup(seller) : undefined;
+    if (browser && 'missing' in browser)
+        return browser.missing;
     const origins = [
         ...new Set([new URL(authorizationEndpoint.url).origin, new URL(context.config.issuer).origin]),
     ];
@@ -16798,6 +16987,8 @@ const authorization = async (context, state) => {
         authorizationEndpoint: authorizationEndpoint.url,
         tokenEndpoint: tokenEndpoint.url,
         client: state.client,
+        // The way the token stage's grant got its token: the code exchange must authenticate alike.
+        clientAuthentication: state.tokenAuthentication ?? 'client_secret_basic',
         seller,
         scope: { origins, redirectUri: seller.redirectUri },
     };
@@ -17201,6 +17392,7 @@ const discovery = async (context, state) => {
         method: 'GET',
         url: discoveryUrl(config.issuer),
         headers: { accept: 'application/json' },
+        critical: true,
     });
     const { findings, metadata } = checkDiscovery(exchange, {
         issuer: config.issuer,
@@ -17211,14 +17403,17 @@ const discovery = async (context, state) => {
     if (!metadata)
         return [...checkIssuerUrl(config.issuer), ...findings];
     findings.push(await guardEndpoints(context, metadata, state));
-    const oauth = await http.send({
+    // Nothing later depends on the RFC 8414 document: it is compared while registration runs.
+    const later = http
+        .send({
         stage: 'discovery',
         label: 'RFC 8414 authorization server metadata',
         method: 'GET',
         url: oauthMetadataUrl(config.issuer),
         headers: { accept: 'application/json' },
-    });
-    return [...checkIssuerUrl(config.issuer), ...findings, checkOauthMetadata(oauth, metadata)];
+    })
+        .then((oauth) => [checkOauthMetadata(oauth, metadata)]);
+    return { findings: [...checkIssuerUrl(config.issuer), ...findings], later };
 };
 /**
  * Resolves the hosts of the endpoints on other origins than the issuer (DNS only, no
@@ -17478,8 +17673,13 @@ function checkRefused(exchange, id, what) {
     if (exchange.status === 401 || exchange.status === 403) {
         return passed(id, `A request ${what} was refused with ${exchange.status}.`);
     }
-    // A server error or no answer serves nothing, but says nothing about the token either.
+    // A server error or no answer serves nothing, but says nothing about the token either;
+    // unless its body is the feed all the same.
     if (exchange.error || (exchange.status ?? 0) >= 500) {
+        const body = exchange.error ? undefined : parseJson(exchange.responseBody);
+        if (isJsonObject(body) && Array.isArray(body.items) && body.items.length > 0) {
+            return violated(id, `A request ${what} got HTTP ${exchange.status}, but its body is an RPDE page with ${body.items.length} item(s): the Orders feed is served whatever the status says.`);
+        }
         return skipped(id, `Could not tell: a request ${what} got ${describeResponse(exchange)}.`);
     }
     const open = exchange.status === 200 ? ' Anyone can read the Orders feed.' : '';
@@ -17543,6 +17743,10 @@ const ordersFeed = async (context, state) => {
     const url = context.config.ordersFeedUrl;
     if (!url)
         return 'no orders-feed-url was given';
+    // No later stage needs the feed: it is read beside the seller's authorization.
+    return { findings: [], later: readFeed(context, state, url) };
+};
+async function readFeed(context, state, url) {
     const findings = [];
     const token = state.accessToken;
     const get = (label, bearer, target = url) => read(context, target, label, bearer);
@@ -17572,25 +17776,27 @@ const ordersFeed = async (context, state) => {
     }
     findings.push(checkChallenges(refusals));
     return findings;
-};
+}
 /** GET the feed with the access token, then its next page. */
 async function readAuthorized(context, url, token) {
-    const authorized = await read(context, url, 'Orders feed with the access token', token);
+    const authorized = await read(context, url, 'Orders feed with the access token', token, true);
     const findings = checkOrdersFeedAuthorized(authorized);
     const { page } = rpdePage(authorized);
     const next = page && nextPageUrl(url, page);
     if (next?.url) {
-        findings.push(checkNextPage(await read(context, next.url, 'Orders feed, next page', token)));
+        const nextPage = await read(context, next.url, 'Orders feed, next page', token, true);
+        findings.push(checkNextPage(nextPage));
     }
     else if (next?.problem) {
         findings.push(skipped('orders-feed.next-page', `Not followed: ${next.problem}.`));
     }
     return findings;
 }
-function read(context, url, label, bearer) {
+function read(context, url, label, bearer, critical = false) {
     return context.http.send({
         stage: 'orders-feed',
         label,
+        critical,
         method: 'GET',
         url,
         // Always "Bearer" as RFC 6750 spells it, never the server's token_type echoed back.
@@ -17633,7 +17839,7 @@ function checkRegistration(exchange, scope) {
         status === 201
             ? passed('registration.status-created', 'Registration answered 201 Created.')
             : violated('registration.status-created', `Registration succeeded with ${status}; RFC 7591 §3.2.1 specifies 201 Created.`),
-        checkSecretExpiry(body.client_secret_expires_at),
+        checkSecretExpiry(body.client_secret_expires_at, exchange.startedAt),
         checkMetadataEchoed(body, scope),
         checkNoStore(exchange, 'registration.no-store'),
     ];
@@ -17652,7 +17858,11 @@ function clientOf(body) {
         return undefined;
     return { clientId, clientSecret };
 }
-function checkSecretExpiry(expiresAt) {
+/** `issuedAt` is when the request was sent, in milliseconds since the epoch. */
+function checkSecretExpiry(expiresAt, issuedAt) {
+    if (typeof expiresAt === 'number' && expiresAt !== 0 && expiresAt * 1000 <= issuedAt) {
+        return violated('registration.secret-expiry', `client_secret_expires_at is ${expiresAt}: the secret expired ${isoTime(expiresAt)}, before it was issued; 0 means it never expires (RFC 7591 §3.2.1).`);
+    }
     if (typeof expiresAt === 'number') {
         const when = expiresAt === 0 ? 'never expires' : `expires ${isoTime(expiresAt)}`;
         return passed('registration.secret-expiry', `client_secret_expires_at is ${expiresAt}: the secret ${when}.`);
@@ -17735,7 +17945,7 @@ const registration = async (context, state) => {
     ];
     // The registration and the probes need nothing from each other: they run side by side.
     const token = config.initialAccessToken;
-    const main = !given && url ? register(context, url, 'Dynamic Client Registration', token) : undefined;
+    const main = !given && url ? register(context, url, 'Dynamic Client Registration', token, true) : undefined;
     const probed = url
         ? probes.map(([, what, probeToken]) => register(context, url, `Registration ${what}`, probeToken))
         : [];
@@ -17766,17 +17976,21 @@ const registration = async (context, state) => {
             skipped('registration.rejects-invalid-token', why),
         ];
     }
-    for (const [index, [id, what, probeToken]] of probes.entries()) {
-        const exchange = await probed[index];
-        sent.push([exchange, probeToken]);
-        const { finding, client, registrationAccessToken } = checkRegistrationRefused(exchange, id, what);
-        secrets.add(client?.clientSecret);
-        secrets.add(registrationAccessToken);
-        registration_remember(state, exchange, client?.clientId);
-        findings.push(finding);
-    }
-    findings.push(checkEchoes(sent));
-    return findings;
+    // The next stage needs only the client: the refusals are judged while it runs.
+    const later = (async () => {
+        const refusals = [];
+        for (const [index, [id, what, probeToken]] of probes.entries()) {
+            const exchange = await probed[index];
+            sent.push([exchange, probeToken]);
+            const { finding, client, registrationAccessToken } = checkRegistrationRefused(exchange, id, what);
+            secrets.add(client?.clientSecret);
+            secrets.add(registrationAccessToken);
+            registration_remember(state, exchange, client?.clientId);
+            refusals.push(finding);
+        }
+        return [...refusals, checkEchoes(sent)];
+    })();
+    return { findings, later };
 };
 /** No registration response may repeat the initial access token it was sent. */
 function checkEchoes(sent) {
@@ -17835,10 +18049,11 @@ async function deleteRegisteredClients(context, state) {
     }
     return passed('registration.client-deleted', `${outcomes.join('; ')}.`);
 }
-function register(context, url, label, token) {
+function register(context, url, label, token, critical = false) {
     return context.http.send({
         stage: 'registration',
         label,
+        critical,
         method: 'POST',
         url,
         headers: {
@@ -17882,20 +18097,33 @@ const token = async (context, state) => {
     const client = state.client;
     const scope = context.config.scope;
     const sent = [];
-    const grant = async (method, credentials = client, requested = scope, label) => {
-        const exchange = await requestToken(context, url, method, credentials, requested, label);
+    const grant = async (method, options = {}) => {
+        const credentials = options.credentials ?? client;
+        const exchange = await requestToken(context, url, method, {
+            ...options,
+            credentials,
+            scope: options.scope ?? scope,
+        });
         sent.push([exchange, credentials.clientSecret]);
+        token_remember(context, exchange);
         return exchange;
     };
     const methods = state.metadata?.token_endpoint_auth_methods_supported;
     const postAdvertised = Array.isArray(methods) && methods.includes('client_secret_post');
+    const first = firstGrant(state, grant);
     // The probes need nothing from the first grant: they run beside it.
-    const [{ exchange: basic, waitedMs }, post, wrong, get] = await Promise.all([
-        firstGrant(state, grant),
-        postAdvertised ? grant('client_secret_post') : undefined,
-        grant('client_secret_basic', { ...client, clientSecret: `wrong-${(0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex')}` }, scope, 'Client Credentials grant with a wrong secret'),
-        context.http.send({ stage: 'token', label: 'GET on the token endpoint', method: 'GET', url }),
-    ]);
+    const posting = postAdvertised ? grant('client_secret_post') : Promise.resolve(undefined);
+    const wrongSecret = grant('client_secret_basic', {
+        credentials: { ...client, clientSecret: `wrong-${(0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex')}` },
+        label: 'Client Credentials grant with a wrong secret',
+    });
+    const getting = context.http.send({
+        stage: 'token',
+        label: 'GET on the token endpoint',
+        method: 'GET',
+        url,
+    });
+    const { exchange: basic, waitedMs } = await first;
     const basicResult = checkTokenResponse(basic, scope);
     if (waitedMs > 0 && basicResult.accessToken) {
         basicResult.findings[0] = {
@@ -17903,7 +18131,6 @@ const token = async (context, state) => {
             message: `${basicResult.findings[0].message} The new client became usable only after ${waitedMs} ms of retries.`,
         };
     }
-    const postResult = post && checkTokenResponse(post, scope);
     let used = {
         method: 'client_secret_basic',
         result: basicResult,
@@ -17911,6 +18138,9 @@ const token = async (context, state) => {
     };
     let succeeded = basicResult.findings[0];
     if (!basicResult.accessToken) {
+        // Only now does the next stage wait for the probes: one of them may hold the token.
+        const post = await posting;
+        const postResult = post && checkTokenResponse(post, scope);
         const raw = await diagnoseRaw(context, basic, grant, client);
         if (raw?.diagnosis)
             succeeded = raw.diagnosis;
@@ -17919,8 +18149,6 @@ const token = async (context, state) => {
         else if (raw?.result.accessToken)
             used = { method: 'raw Basic', result: raw.result, exchange: raw.exchange };
     }
-    for (const result of [basicResult, postResult])
-        token_remember(context, result);
     const findings = [succeeded];
     if (used.method !== 'client_secret_basic') {
         findings[0] = {
@@ -17929,16 +18157,28 @@ const token = async (context, state) => {
         };
     }
     findings.push(...used.result.findings.filter((finding) => finding.id !== 'token.succeeded'));
-    findings.push(checkPost(postAdvertised, post, postResult));
-    findings.push(...checkWrongSecret(wrong));
-    token_remember(context, checkTokenResponse(wrong, scope));
-    findings.push(await probeEscalation(context, used, grant));
-    findings.push(checkGetRejected(get));
-    findings.push(token_checkEchoes(sent));
     state.accessToken = used.result.accessToken;
     state.expiresIn = used.result.expiresIn;
     state.tokenExchange = used.result.accessToken ? used.exchange : undefined;
-    return findings;
+    state.tokenAuthentication = used.result.accessToken ? used.method : undefined;
+    // The Orders feed needs only the token: the probes are judged while it is read.
+    const later = (async () => {
+        const [post, wrong, get, escalation] = await Promise.all([
+            posting,
+            wrongSecret,
+            getting,
+            probeEscalation(context, used, grant),
+        ]);
+        const postResult = post && checkTokenResponse(post, scope);
+        return [
+            checkPost(postAdvertised, post, postResult),
+            ...checkWrongSecret(wrong),
+            escalation,
+            checkGetRejected(get),
+            token_checkEchoes(sent),
+        ];
+    })();
+    return { findings, later };
 };
 /** Delays before retrying the first grant of a client registered a moment ago. */
 const NEW_CLIENT_DELAYS_MS = [250, 500, 1000];
@@ -17948,14 +18188,17 @@ const NEW_CLIENT_DELAYS_MS = [250, 500, 1000];
  * time waited is reported.
  */
 async function firstGrant(state, grant) {
-    let exchange = await grant('client_secret_basic');
+    let exchange = await grant('client_secret_basic', { critical: true });
     let waitedMs = 0;
     for (const delay of state.justRegistered ? NEW_CLIENT_DELAYS_MS : []) {
         if (!isInvalidClient(exchange))
             break;
         await new Promise((resolve) => setTimeout(resolve, delay));
         waitedMs += delay;
-        exchange = await grant('client_secret_basic', undefined, undefined, `Client Credentials grant (client_secret_basic), retried after ${waitedMs} ms`);
+        exchange = await grant('client_secret_basic', {
+            label: `Client Credentials grant (client_secret_basic), retried after ${waitedMs} ms`,
+            critical: true,
+        });
     }
     return { exchange, waitedMs };
 }
@@ -17983,9 +18226,11 @@ async function diagnoseRaw(context, spec, grant, client) {
     const raw = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64');
     if (raw === basicCredentials(client.clientId, client.clientSecret))
         return undefined;
-    const exchange = await grant('raw Basic', client, context.config.scope, 'Client Credentials grant (unencoded Basic credentials, for diagnosis)');
+    const exchange = await grant('raw Basic', {
+        label: 'Client Credentials grant (unencoded Basic credentials, for diagnosis)',
+        critical: true,
+    });
     const result = checkTokenResponse(exchange, context.config.scope);
-    token_remember(context, result);
     return { exchange, result, diagnosis: diagnoseBasicEncoding(spec, exchange) };
 }
 function checkPost(advertised, post, result) {
@@ -18002,12 +18247,16 @@ async function probeEscalation(context, used, grant) {
     if (context.config.scope.split(' ').includes(token_BOOKING_SCOPE)) {
         return skipped('token.scope-not-escalated', `Not applicable: the requested scope includes ${token_BOOKING_SCOPE}.`);
     }
-    const exchange = await grant(used.method, undefined, token_BOOKING_SCOPE, `Client Credentials grant for ${token_BOOKING_SCOPE}`);
-    const result = checkTokenResponse(exchange, token_BOOKING_SCOPE);
-    token_remember(context, result);
-    return checkScopeEscalation(exchange, token_BOOKING_SCOPE, result.accessToken ? decodeJwt(result.accessToken)?.claims : undefined);
+    const exchange = await grant(used.method, {
+        scope: token_BOOKING_SCOPE,
+        label: `Client Credentials grant for ${token_BOOKING_SCOPE}`,
+    });
+    const body = parseJson(exchange.responseBody);
+    const handedOut = isJsonObject(body) ? body.access_token : undefined;
+    const claims = typeof handedOut === 'string' ? decodeJwt(handedOut)?.claims : undefined;
+    return checkScopeEscalation(exchange, token_BOOKING_SCOPE, claims);
 }
-function requestToken(context, url, method, client, scope, label = `Client Credentials grant (${method})`) {
+function requestToken(context, url, method, { credentials: client, scope, label = `Client Credentials grant (${method})`, critical, }) {
     const form = new URLSearchParams({ grant_type: 'client_credentials', scope });
     const headers = {
         'content-type': 'application/x-www-form-urlencoded',
@@ -18031,12 +18280,18 @@ function requestToken(context, url, method, client, scope, label = `Client Crede
         url,
         headers,
         body: form.toString(),
+        critical,
     });
 }
-/** Every token a response carried is a secret from now on. */
-function token_remember(context, result) {
-    context.secrets.add(result?.accessToken);
-    context.secrets.add(result?.refreshToken);
+/** Every token a response carried, whatever its status, is a secret from now on. */
+function token_remember(context, exchange) {
+    const body = parseJson(exchange.responseBody);
+    if (!isJsonObject(body))
+        return;
+    for (const field of ['access_token', 'refresh_token', 'id_token']) {
+        if (typeof body[field] === 'string')
+            context.secrets.add(body[field]);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/run.ts
@@ -18062,8 +18317,11 @@ const RUNNERS = [
     ['orders-feed', ordersFeed],
     ['authorization', authorization],
 ];
-/** The JWKS is needed only by the access token checks: it is fetched beside registration. */
-const RUNS_BESIDE_NEXT = new Set(['jwks']);
+/**
+ * Stages that only later stages' checks need: the JWKS is fetched beside registration, and the
+ * access token is verified while the Orders feed is read with it.
+ */
+const RUNS_BESIDE_NEXT = new Set(['jwks', 'access-token']);
 /**
  * Checks a booking system's auth server the way a booking partner uses it: each stage in
  * order, a stage that cannot run reported as skipped with the reason. Never throws for
@@ -18095,27 +18353,45 @@ async function runCheck(config, options = {}) {
     const timings = {};
     const started = performance.now();
     const startedAt = new Date(now());
+    // A stage's findings sit in an object so that awaiting the stage waits only until later
+    // stages can go on, not for its probes.
     const runStage = async (stage, runner) => {
         const stageStarted = performance.now();
         const outcome = await runner(context, state);
-        timings[stage] = Math.round(performance.now() - stageStarted);
-        return typeof outcome === 'string'
-            ? checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`))
-            : completeStage(stage, outcome);
-    };
-    // Stages run in order, but one that only later stages need runs beside the next; findings
-    // are collected in stage order all the same.
-    const running = [];
-    for (const [stage, runner] of RUNNERS) {
-        running.push([stage, runStage(stage, runner)]);
-        if (RUNS_BESIDE_NEXT.has(stage))
-            continue;
-        for (const [done, promise] of running.splice(0)) {
-            const stageFindings = await promise;
-            findings.push(...stageFindings);
-            options.log?.(`${STAGE_TITLES[done]}: ${stageStatus(stageFindings)} (${timings[done]} ms)`);
+        const complete = (stageFindings) => {
+            timings[stage] = Math.round(performance.now() - stageStarted);
+            return completeStage(stage, stageFindings);
+        };
+        if (typeof outcome === 'string') {
+            timings[stage] = Math.round(performance.now() - stageStarted);
+            return {
+                findings: Promise.resolve(checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`))),
+            };
         }
+        if (Array.isArray(outcome))
+            return { findings: Promise.resolve(complete(outcome)) };
+        return { findings: outcome.later.then((later) => complete([...outcome.findings, ...later])) };
+    };
+    // Stages run in order, each once the one before is ready; one that only later stages need
+    // runs beside the next. Findings are collected, and logged, in stage order all the same.
+    const running = [];
+    const collected = [];
+    let logged = Promise.resolve();
+    for (const [stage, runner] of RUNNERS) {
+        const run = runStage(stage, runner);
+        const stageFindings = run.then((ran) => ran.findings);
+        running.push(run);
+        collected.push(stageFindings);
+        logged = logged
+            .then(() => stageFindings)
+            .then((done) => options.log?.(`${STAGE_TITLES[stage]}: ${stageStatus(done)} (${timings[stage]} ms)`))
+            .catch(() => undefined);
+        if (!RUNS_BESIDE_NEXT.has(stage))
+            await Promise.all(running);
     }
+    for (const stageFindings of collected)
+        findings.push(...(await stageFindings));
+    await logged;
     // Clean up last, so every stage could use the client.
     const deleted = await deleteRegisteredClients(context, state);
     if (deleted)
@@ -18150,55 +18426,126 @@ function completeStage(stage, findings) {
 
 
 /** Inputs that hold secrets: a systems file names an environment variable for each instead. */
-const SECRET_INPUTS = ['initial-access-token', 'client-secret', 'client-id'];
+const SECRET_INPUTS = [
+    'initial-access-token',
+    'client-secret',
+    'client-id',
+    'seller-username',
+    'seller-password',
+];
 /**
  * Reads a systems file: a JSON array of objects whose keys are the input names (`issuer`,
  * `orders-feed-url`, …) plus `name`, with secrets given as the names of environment variables
- * (`initial-access-token-env`, `client-id-env`, `client-secret-env`), never as values.
+ * (`initial-access-token-env`, `client-id-env`, `client-secret-env`), never as values. Each
+ * entry's inputs are laid over `defaults`, the inputs given on the command line.
+ *
+ * A file that cannot be read, is not JSON or is not a non-empty array throws; a bad entry does
+ * not: it comes back with its `error`, so that only that system fails.
  */
-async function readSystems(path, env) {
-    let entries;
+async function readSystems(path, env, defaults = {}) {
+    let text;
     try {
-        entries = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
     }
     catch (error) {
-        throw new Error(`--systems: cannot read ${path} as JSON: ${error.message}`);
+        throw new Error(`--systems: cannot read ${path}: ${error.code}`);
+    }
+    let entries;
+    try {
+        entries = JSON.parse(text);
+    }
+    catch (error) {
+        // The parser's message quotes the file around the error, and the file may hold a password.
+        throw new Error(`--systems: ${path} is not valid JSON${whereInJson(text, error)}`);
     }
     if (!Array.isArray(entries) || entries.length === 0)
         throw new Error(`--systems: ${path} must hold a non-empty JSON array`);
-    return entries.map((entry, index) => systemOf(entry, index, env));
+    return entries.map((entry, index) => systemOf(entry, index + 1, env, defaults));
 }
-function systemOf(entry, index, env) {
-    const where = `--systems: entry ${index + 1}`;
+/**
+ * Where a JSON syntax error is, as " (line L, column C)", from the position in the parser's
+ * message; never any text of the file.
+ */
+function whereInJson(text, error) {
+    const message = error instanceof Error ? error.message : '';
+    if (/end of JSON input/.test(message))
+        return ' (it ends too early)';
+    const position = positionInJson(text, message);
+    if (position === undefined)
+        return '';
+    const before = text.slice(0, position);
+    const line = before.split('\n').length;
+    const column = position - before.lastIndexOf('\n');
+    return ` (line ${line}, column ${column})`;
+}
+/**
+ * The offset of a JSON syntax error. Node 20 gives "at position N" for most errors, but for an
+ * unexpected token only the 10 characters either side of it, so the offset is found from those.
+ */
+function positionInJson(text, message) {
+    const at = /at position (\d+)/.exec(message);
+    if (at)
+        return Number(at[1]);
+    const context = /^Unexpected token '[\s\S]{1,2}', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
+    if (!context)
+        return undefined;
+    const [, cutBefore, excerpt, cutAfter] = context;
+    if (cutBefore) {
+        const start = text.indexOf(excerpt);
+        return start === -1 ? undefined : start + 10;
+    }
+    return cutAfter ? excerpt.length - 10 : undefined;
+}
+function systemOf(entry, index, env, defaults) {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-        throw new Error(`${where} is not an object`);
+        return {
+            name: `system ${index}`,
+            raw: {},
+            entry: index,
+            error: `entry ${index}: not an object`,
+        };
     const fields = entry;
-    const name = typeof fields.name === 'string' && fields.name !== '' ? fields.name : `system ${index + 1}`;
+    const name = typeof fields.name === 'string' && fields.name !== '' ? fields.name : `system ${index}`;
+    try {
+        return { name, raw: { ...defaults, ...inputsOf(fields, env) }, entry: index };
+    }
+    catch (error) {
+        const issuer = typeof fields.issuer === 'string' ? fields.issuer : undefined;
+        return {
+            name,
+            raw: { issuer },
+            entry: index,
+            error: `entry ${index}, ${error.message}`,
+        };
+    }
+}
+/** An entry's inputs; throws naming the key when one is bad. */
+function inputsOf(fields, env) {
     const raw = {};
     for (const [key, value] of Object.entries(fields)) {
         if (key === 'name')
             continue;
         const secret = SECRET_INPUTS.find((input) => key === `${input}-env`);
         if (SECRET_INPUTS.includes(key)) {
-            throw new Error(`${where} (${name}): give ${key} as ${key}-env, the name of an environment variable, not as a value`);
+            throw new Error(`${key}: give it as ${key}-env, the name of an environment variable, not as a value`);
         }
         if (typeof value !== 'string' && typeof value !== 'boolean' && typeof value !== 'number') {
-            throw new Error(`${where} (${name}): ${key} must be a string`);
+            throw new Error(`${key}: must be a string`);
         }
         if (secret) {
             const variable = String(value);
             if (env[variable] === undefined)
-                throw new Error(`${where} (${name}): environment variable ${variable} is not set`);
+                throw new Error(`${key}: environment variable ${variable} is not set`);
             raw[secret] = env[variable];
         }
         else if (INPUT_NAMES.includes(key)) {
             raw[key] = String(value);
         }
         else {
-            throw new Error(`${where} (${name}): unknown key ${JSON.stringify(key)}`);
+            throw new Error(`${JSON.stringify(key)}: not an input name`);
         }
     }
-    return { name, raw };
+    return raw;
 }
 /** Keeps every Nth system, from the Kth: `shard` is "K/N", for a GitHub Actions matrix. */
 function shardOf(items, shard) {
@@ -18211,35 +18558,46 @@ function shardOf(items, shard) {
     return items.filter((_, index) => index % n === k - 1);
 }
 /** Checks every system, at most `concurrency` at a time; outcomes keep the file's order. */
-async function checkSystems(systems, concurrency) {
+async function checkSystems(systems, concurrency, check = runCheck) {
     const outcomes = new Array(systems.length);
     let next = 0;
     const worker = async () => {
         while (next < systems.length) {
             const index = next++;
-            outcomes[index] = await checkSystem(systems[index]);
+            outcomes[index] = await checkSystem(systems[index], check);
         }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, systems.length) }, worker));
     return outcomes;
 }
-async function checkSystem({ name, raw }) {
+/** One system's outcome; whatever goes wrong stays with that system. */
+async function checkSystem({ name, raw, error, entry }, check) {
+    const issuer = raw.issuer;
+    if (error)
+        return { name, issuer, result: 'fail', error };
     try {
-        const report = await runCheck(parseConfig(raw));
+        const report = await check(parseConfig(raw));
         return { name, issuer: report.issuer, result: report.result, report };
     }
     catch (error) {
-        if (error instanceof InputError)
-            return { name, issuer: raw.issuer, result: 'fail', error: `input ${error.message}` };
-        throw error;
+        if (error instanceof InputError) {
+            const where = entry === undefined ? 'input' : `entry ${entry},`;
+            return { name, issuer, result: 'fail', error: `${where} ${error.message}` };
+        }
+        return { name, issuer, result: 'fail', internal: asError(error) };
     }
+}
+function asError(error) {
+    return error instanceof Error ? error : new Error(String(error));
 }
 /** One line per system, then the overall verdict. */
 function renderSystems(outcomes) {
-    const lines = outcomes.map(({ name, issuer, result, report, error }) => {
+    const lines = outcomes.map(({ name, issuer, result, report, error, internal }) => {
         const mark = result === 'pass' ? '✔' : '✖';
         if (error)
             return `${mark} ${name}: not checked: ${error}`;
+        if (internal)
+            return `${mark} ${name} (${issuer}): internal error: ${internal.message}`;
         const failing = report?.checks.filter((check) => check.status === 'fail').map((check) => check.id) ?? [];
         const counts = `${plural(report?.failures ?? 0, 'failure')}, ${plural(report?.warnings ?? 0, 'warning')}`;
         return `${mark} ${name} (${issuer}): ${counts}${failing.length ? ` — ${failing.join(', ')}` : ''}`;
@@ -18251,27 +18609,22 @@ function renderSystems(outcomes) {
 /** The JSON report of a multi-system run: each system's report, and the overall result. */
 function renderSystemsJson(outcomes) {
     const result = outcomes.every((outcome) => outcome.result === 'pass') ? 'pass' : 'fail';
-    const systems = outcomes.map(({ name, issuer, result, report, error }) => ({
+    const systems = outcomes.map(({ name, issuer, result, report, error, internal }) => ({
         name,
         issuer,
         result,
-        ...(error || !report ? { error } : { report: JSON.parse(renderJson(report)) }),
+        ...(report
+            ? { report: JSON.parse(renderJson(report)) }
+            : { error: error ?? `internal error: ${internal?.message}` }),
     }));
     return `${JSON.stringify({ tool: { ...TOOL }, result, systems }, null, 2)}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/cli/main.ts
+;// CONCATENATED MODULE: ./src/cli/usage.ts
 
-
-
-
-
-
-
-
-
-const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 };
+/** The help, for `--help`, and for a run with no arguments at all. */
 const USAGE = `Usage: openactive-auth-check --issuer URL [options]
+       openactive-auth-check --systems FILE [options]
 
 Checks an OpenActive booking system's OpenID Connect server the way a booking partner uses it.
 
@@ -18305,6 +18658,9 @@ Options:
   --systems FILE               check every system a JSON file lists, instead of --issuer:
                                [{"name", "issuer", "orders-feed-url", ...,
                                  "initial-access-token-env": "VARIABLE", ...}]
+                               the other options above apply to every system, unless
+                               its entry gives that input; the ones that name a system
+                               or hold its secrets belong in the file only
   --concurrency N              systems checked at once with --systems (default 8)
   --shard K/N                  with --systems, check only every Nth system from the Kth
   -h, --help                   show this help
@@ -18313,64 +18669,11 @@ Options:
 Exit status: 0 pass, 1 conformance failure, 2 bad usage, 3 internal error.
 Prefer the environment variables for secrets: flags are visible in the process list.
 `;
-/** The command-line tool: flags and environment → check → terminal report and exit status. */
-async function main(argv, env, output) {
-    let flags;
-    let raw;
-    try {
-        flags = parseFlags(argv);
-        if (flags.help) {
-            output.out(USAGE);
-            return EXIT.pass;
-        }
-        if (flags.version) {
-            output.out(`${TOOL.name} ${TOOL.version}\n`);
-            return EXIT.pass;
-        }
-        await checkWritable(flags.json);
-        if (flags.systems !== undefined)
-            return await checkMany(flags, env, output);
-        raw = await rawInputs(flags, env);
-    }
-    catch (error) {
-        output.err(`${usageError(error)}\n\n${USAGE}`);
-        return EXIT.usage;
-    }
-    try {
-        const config = parseConfig(raw);
-        const report = await runCheck(config);
-        output.out(renderTerminal(report));
-        if (flags.json)
-            await (0,promises_namespaceObject.writeFile)(flags.json, renderJson(report));
-        return report.result === 'pass' ? EXIT.pass : EXIT.fail;
-    }
-    catch (error) {
-        if (error instanceof InputError) {
-            output.err(`${error.message}\n\nRun with --help for usage.\n`);
-            return EXIT.usage;
-        }
-        output.err(`Internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-        return EXIT.internal;
-    }
-}
-/** `--systems FILE`: checks every system listed, a few at a time, and gives one verdict. */
-async function checkMany(flags, env, output) {
-    if (flags.issuer !== undefined)
-        throw new Error('--systems: give either --systems or --issuer, not both');
-    const concurrency = flags.concurrency === undefined ? 8 : Number(flags.concurrency);
-    if (!/^\d+$/.test(flags.concurrency ?? '8') || concurrency < 1 || concurrency > 64) {
-        throw new Error(`--concurrency: must be a whole number from 1 to 64 (got ${JSON.stringify(flags.concurrency)})`);
-    }
-    const systems = shardOf(await readSystems(String(flags.systems), env), flags.shard);
-    const outcomes = await checkSystems(systems, concurrency);
-    output.out(renderSystems(outcomes));
-    if (flags.json)
-        await (0,promises_namespaceObject.writeFile)(flags.json, renderSystemsJson(outcomes));
-    return outcomes.every((outcome) => outcome.result === 'pass') ? EXIT.pass : EXIT.fail;
-}
+/** Follows a usage error instead of the whole help, so that the error stays in view. */
+const HINT = 'Run with --help for usage.';
 /**
- * The message for bad usage. A stray argument is not echoed: it may be a secret typed in the
- * wrong place.
+ * The message for bad usage, in the command line's words. A stray argument is not echoed: it
+ * may be a secret typed in the wrong place.
  */
 function usageError(error) {
     const code = error.code;
@@ -18381,7 +18684,159 @@ function usageError(error) {
         const option = /'(-{1,2}[\w-]{1,40})'/.exec(String(error.message))?.[1];
         return option ? `Unknown option '${option}'.` : 'Unknown option.';
     }
+    if (error instanceof InputError)
+        return inFlagNames(error.message);
     return error instanceof Error ? error.message : String(error);
+}
+/** Input names with a hyphen, longest first: none of them is also an everyday word. */
+const HYPHENATED = INPUT_NAMES.filter((name) => name.includes('-')).sort((a, b) => b.length - a.length);
+const MENTION = new RegExp(`(?<![\\w.@/-])(${HYPHENATED.join('|')})(?![\\w-]|\\.\\w)`, 'g');
+/**
+ * An {@link InputError} message, written for the action's inputs, with the inputs named as the
+ * flags they are on the command line: `issuer: … set allow-insecure-http` becomes
+ * `--issuer: … set --allow-insecure-http`. Quoted values, which echo what the user typed, are
+ * left as they are.
+ *
+ * > [!NOTE]
+ * > Only the leading input and hyphenated names are rewritten: `scope` and `issuer` are also
+ * > words of the messages' prose.
+ */
+function inFlagNames(message) {
+    const colon = message.indexOf(': ');
+    const head = message.slice(0, colon);
+    const named = colon > 0 && INPUT_NAMES.includes(head);
+    const rest = named ? message.slice(colon) : message;
+    const prose = rest
+        .split(/("(?:[^"\\]|\\.)*")/)
+        .map((part, index) => (index % 2 === 1 ? part : part.replace(MENTION, '--$1')))
+        .join('');
+    return named ? `--${head}${prose}` : prose;
+}
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
+
+
+
+
+
+
+
+const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 };
+/**
+ * The command-line tool: flags and environment → check → terminal report and exit status.
+ * `check` is {@link runCheck}; a test passes one that throws, as a bug of ours would.
+ */
+async function main(argv, env, output, check = runCheck) {
+    if (argv.length === 0) {
+        output.err(USAGE);
+        return EXIT.usage;
+    }
+    let run;
+    try {
+        const flags = parseFlags(argv);
+        if (flags.help) {
+            output.out(USAGE);
+            return EXIT.pass;
+        }
+        if (flags.version) {
+            output.out(`${TOOL.name} ${TOOL.version}\n`);
+            return EXIT.pass;
+        }
+        await checkWritable(flags.json);
+        run =
+            flags.systems === undefined
+                ? await prepareOne(flags, env, output, check)
+                : await prepareMany(flags, env, output, check);
+    }
+    catch (error) {
+        output.err(`${usageError(error)}\n\n${HINT}\n`);
+        return EXIT.usage;
+    }
+    try {
+        return await run();
+    }
+    catch (error) {
+        output.err(`Internal error: ${stackOf(error)}\n`);
+        return EXIT.internal;
+    }
+}
+/** `--issuer URL`: validates the inputs, and gives the run that checks that one system. */
+async function prepareOne(flags, env, output, check) {
+    for (const name of ['concurrency', 'shard']) {
+        if (flags[name] !== undefined)
+            throw new Error(`--${name}: only with --systems FILE`);
+    }
+    const config = parseConfig(await rawInputs(flags, env));
+    return async () => {
+        const report = await check(config);
+        output.out(renderTerminal(report));
+        if (flags.json)
+            await (0,promises_namespaceObject.writeFile)(flags.json, renderJson(report));
+        return report.result === 'pass' ? EXIT.pass : EXIT.fail;
+    };
+}
+/** Inputs that name one system or hold its secrets: with --systems, they go in its entry. */
+const PER_SYSTEM = [
+    'issuer',
+    'orders-feed-url',
+    'initial-access-token',
+    'client-id',
+    'client-secret',
+    'seller-username',
+    'seller-password',
+    'seller-id',
+];
+/**
+ * `--systems FILE`: reads the file, with the other flags as every system's defaults, and gives
+ * the run that checks every system listed, a few at a time, with one verdict.
+ */
+async function prepareMany(flags, env, output, check) {
+    const given = PER_SYSTEM.find((name) => flags[name] !== undefined);
+    if (given)
+        throw new Error(`--${given}: with --systems, give it in each system's entry instead`);
+    const concurrency = flags.concurrency === undefined ? 8 : Number(flags.concurrency);
+    if (!/^\d+$/.test(flags.concurrency ?? '8') || concurrency < 1 || concurrency > 64) {
+        throw new Error(`--concurrency: must be a whole number from 1 to 64 (got ${JSON.stringify(flags.concurrency)})`);
+    }
+    const defaults = await defaultInputs(flags);
+    const systems = shardOf(await readSystems(String(flags.systems), env, defaults), flags.shard);
+    return async () => {
+        const outcomes = await checkSystems(systems, concurrency, check);
+        for (const { name, internal } of outcomes) {
+            if (internal)
+                output.err(`Internal error checking ${name}: ${stackOf(internal)}\n`);
+        }
+        output.out(renderSystems(outcomes));
+        if (flags.json)
+            await (0,promises_namespaceObject.writeFile)(flags.json, renderSystemsJson(outcomes));
+        if (outcomes.some((outcome) => outcome.internal))
+            return EXIT.internal;
+        return outcomes.every((outcome) => outcome.result === 'pass') ? EXIT.pass : EXIT.fail;
+    };
+}
+/**
+ * The flags given with --systems, as inputs every entry starts from. They are checked here, so
+ * that a mistyped flag is a usage error and not a failure of every system: the inputs that
+ * belong to each entry are stand-ins for this check only.
+ */
+async function defaultInputs(flags) {
+    const all = await rawInputs(flags, {});
+    const defaults = Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined));
+    parseConfig({
+        ...defaults,
+        issuer: 'https://stand-in.invalid',
+        'client-id': 'stand-in',
+        'client-secret': 'stand-in',
+        'seller-username': 'stand-in',
+        'seller-password': 'stand-in',
+    });
+    return defaults;
+}
+function stackOf(error) {
+    return error instanceof Error ? String(error.stack) : String(error);
 }
 /** Fails before the run, not after it, when the JSON report cannot be written. */
 async function checkWritable(path) {
