@@ -4,6 +4,7 @@
  * playwright-core. Each run ends with a report, and what it says is the user's to read.
  */
 import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RawInputs } from '../src/config.js'
 import type { Report } from '../src/report/model.js'
@@ -172,5 +173,60 @@ describe('browser mode without playwright-core', () => {
     }
     expect(server.seen.filter((line) => line.startsWith('GET /authorize'))).toEqual([])
     expect(renderTerminal(report)).not.toContain('Serve a login page')
+  })
+})
+
+describe('a token endpoint that takes only unencoded Basic credentials', () => {
+  it('exchanges the code the way the token stage got its token', async () => {
+    // The id and secret hold characters RFC 6749 §2.3.1 form-encodes: only RFC 7617 Basic works.
+    const clientId = 'bp:client'
+    const clientSecret = 'bp-secret+/='
+    const raw = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`
+    const challenges = new Map<string, string>()
+    const server = await hostileServer((req, res, base) => {
+      let body = ''
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', base)
+        if (url.pathname === '/authorize') {
+          const code = `code-${challenges.size + 1}`
+          challenges.set(code, url.searchParams.get('code_challenge') ?? '')
+          const state = url.searchParams.get('state') ?? ''
+          res.writeHead(302, { location: `${REDIRECT_URI}?code=${code}&state=${state}` }).end()
+        } else if (url.pathname === '/token') {
+          if (req.headers.authorization !== raw)
+            return sendJson(res, 401, { error: 'invalid_client' })
+          const form = new URLSearchParams(body)
+          if (form.get('grant_type') === 'authorization_code') {
+            const verifier = form.get('code_verifier') ?? ''
+            const hashed = createHash('sha256').update(verifier).digest('base64url')
+            if (challenges.get(form.get('code') ?? '') !== hashed)
+              return sendJson(res, 400, { error: 'invalid_grant' })
+          }
+          sendJson(res, 200, { access_token: 'opaque-token-value', token_type: 'Bearer' })
+        } else
+          sendJson(
+            res,
+            200,
+            discoveryDocument(base, { code_challenge_methods_supported: ['S256'] }),
+          )
+      })
+    })
+    servers.push(server)
+    const report = await check(server.base, {
+      'client-id': clientId,
+      'client-secret': clientSecret,
+    })
+
+    expect(finding(report, 'token.succeeded')?.message).toMatch(/accepted unencoded ones/)
+    expect(finding(report, 'authorization.pkce-enforced')).toMatchObject({
+      status: 'pass',
+      message: 'A wrong code_verifier was refused with HTTP 400 invalid_grant.',
+    })
+    const exchanges = report.exchanges.filter((exchange) => exchange.stage === 'authorization')
+    const codeExchange = exchanges.find(
+      (exchange) => exchange.label.startsWith('Code exchange') && exchange.status === 200,
+    )
+    expect(codeExchange?.requestHeaders.authorization).toBe('Basic [REDACTED]')
   })
 })
