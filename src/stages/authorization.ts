@@ -74,7 +74,8 @@ export const authorization: StageRunner = async (context, state) => {
     prompt: 'consent',
   })
   if ('problem' in first)
-    return [...findings, loginFailed(`The first authorization failed: ${first.problem}.`)]
+    // The login stopped the stage: it comes first, so the checks not reached name it.
+    return [loginFailed(`The first authorization failed: ${first.problem}.`), ...findings]
   const consent = first.consentShown ? 'after the login and a consent page' : 'after the login'
   findings.push(
     passed(
