@@ -84,6 +84,20 @@ describe('the action', () => {
     )
   })
 
+  it('names the warnings that fail the step under fail-on: warning', async () => {
+    server = await startReferenceServer({ faults: ['registration-no-secret-expiry'] })
+    const run = await runActionProcess('src/index.ts', {
+      issuer: server.issuer,
+      'initial-access-token': server.initialAccessToken,
+      'allow-insecure-http': 'true',
+      'fail-on': 'warning',
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      '::error::OpenActive auth check failed: 0 failures, 1 warning (registration.secret-expiry). See the job summary.',
+    )
+  })
+
   it('still gives its verdict and outputs when the job summary cannot be written', async () => {
     server = await startReferenceServer()
     const run = await runActionProcess(

@@ -221,6 +221,13 @@ describe('seller inputs', () => {
       /^redirect-uri: must be an https URL/,
     )
   })
+
+  it('takes a chrome-path with no file there as bad input, not as the server’s fault', () => {
+    const login = { 'seller-username': 'someone', 'seller-password': 'pw-123' }
+    expect(error({ ...login, 'login-mode': 'browser', 'chrome-path': '/nope/chrome' })).toBe(
+      'chrome-path: there is no file at "/nope/chrome"',
+    )
+  })
 })
 
 // Browser mode drives a real Chrome or Chromium; .ci/run installs Debian's chromium.

@@ -15,7 +15,7 @@ import type { Exchange } from '../src/model.js'
 import { buildReport } from '../src/report/model.js'
 import { renderSummary } from '../src/report/summary.js'
 import { renderTerminal } from '../src/report/terminal.js'
-import { Secrets } from '../src/secrets.js'
+import { echoes, Secrets } from '../src/secrets.js'
 import { findingOf } from './helpers/cases.js'
 
 const ISSUER = 'https://auth.booking-system.example'
@@ -72,6 +72,16 @@ describe('secrets', () => {
     expect(accented.redact('{"e":"s\\u00e9cret-p\\u00e4ssw\\u00f6rd-123456"}')).toBe(
       '{"e":"[REDACTED]"}',
     )
+  })
+
+  it('are found only as whole words when short, so a word containing one is left alone', () => {
+    const short = new Secrets()
+    short.add('tok')
+    expect(short.redact('The initial access token sent: tok.')).toBe(
+      'The initial access token sent: [REDACTED].',
+    )
+    expect(echoes('{"error":"invalid_token"}', 'tok')).toBe(false)
+    expect(echoes('{"error":"unknown token tok"}', 'tok')).toBe(true)
   })
 
   it('are redacted where a message cut them short', () => {

@@ -57,6 +57,12 @@ describe('the job summary of a failing run', () => {
     )
   })
 
+  it('groups the requests by stage, each stage under one heading', () => {
+    for (const title of ['Discovery', 'Dynamic Client Registration', 'Orders feed'])
+      expect(summary.match(new RegExp(`^#### ${title}$`, 'gm'))).toHaveLength(1)
+    expect(summary).toContain('Delete the registered client (RFC 7592)')
+  })
+
   it('has a row per stage with its status and time', () => {
     expect(summary).toMatch(/\| ✅ pass \| Discovery \| \d+ ms \|/)
     expect(summary).toMatch(/\| ❌ fail \| Access token \| \d+ ms \|/)

@@ -80,6 +80,12 @@ describe('--systems', () => {
     expect(shardOf(['a', 'b', 'c', 'd', 'e'], '2/2')).toEqual(['b', 'd'])
   })
 
+  it('passes an empty shard, saying it holds none of the systems', async () => {
+    const { code, out } = await run(servers.slice(0, 2).map(entry), ['--shard', '3/3'])
+    expect(code).toBe(0)
+    expect(out).toBe('Shard 3/3 holds none of the 2 systems: nothing to check.\n')
+  })
+
   it('fails only the systems whose entries are bad, naming the entry and the key', async () => {
     const { code, out, err, report } = await run([
       entry(servers[0], 0),

@@ -7,6 +7,7 @@ import { GitHubInputError, parseGitHubOptions, publishToGitHub } from './github/
 import { renderAnnotations } from './report/annotations.js'
 import { renderJson } from './report/json.js'
 import { renderJunit } from './report/junit.js'
+import { failingChecks } from './report/model.js'
 import { renderSummary } from './report/summary.js'
 import { plural } from './report/text.js'
 import { runCheck } from './run.js'
@@ -97,7 +98,7 @@ export async function runAction(): Promise<void> {
     core.setOutput('issue-url', published.issueUrl ?? '')
 
     if (report.result === 'fail') {
-      const failing = report.checks.filter((check) => check.status === 'fail').map((c) => c.id)
+      const failing = failingChecks(report)
       const which = failing.length > 0 ? ` (${failing.join(', ')})` : ''
       core.setFailed(`OpenActive auth check failed: ${counts}${which}. See the job summary.`)
     } else core.info(`OpenActive auth check passed: ${counts}.`)

@@ -42,7 +42,12 @@ export class Secrets {
     // Longest first, so that a secret containing another is replaced whole.
     const values = [...this.#values].sort((a, b) => b.length - a.length)
     let out = text
-    for (const value of values) out = out.split(value).join(REDACTED)
+    for (const value of values) {
+      out =
+        value.length < WHOLE_WORD_BELOW
+          ? out.replace(wholeWord(value), REDACTED)
+          : out.split(value).join(REDACTED)
+    }
     // Escaped spellings take decoding the text: only where there could be one.
     const spaced = [...this.#decoded].some((value) => value.includes(' '))
     if ((spaced ? /[\\&%\s]/ : /[\\&%]/).test(out)) out = redactDecoded(out, this.#decoded)
@@ -52,6 +57,12 @@ export class Secrets {
 }
 
 const REDACTED = '[REDACTED]'
+/**
+ * A secret shorter than this is found only as a whole word: "tok" is a weak secret, but the
+ * "tok" in "token" is not it.
+ */
+const WHOLE_WORD_BELOW = 8
+const WORD = /[A-Za-z0-9]/
 const ELLIPSIS = '…'
 const MIN_LENGTH = 3
 
@@ -86,9 +97,24 @@ export function basicCredentials(clientId: string, clientSecret: string): string
 export function echoes(text: string, value: string | undefined): boolean {
   if (!value || value.length < MIN_LENGTH) return false
   const { decoded } = decode(text)
-  return [value, Buffer.from(value).toString('base64')].some((form) =>
-    decoded.includes(collapseSpace(form)),
+  return [value, Buffer.from(value).toString('base64')].some(
+    (form) => occurrences(decoded, collapseSpace(form)).length > 0,
   )
+}
+
+/** Where the value is in the text; a short one only where it stands as a whole word. */
+function occurrences(text: string, value: string): number[] {
+  const found: number[] = []
+  for (let index = text.indexOf(value); index !== -1; index = text.indexOf(value, index + 1)) {
+    const alone = !WORD.test(text[index - 1] ?? '') && !WORD.test(text[index + value.length] ?? '')
+    if (value.length >= WHOLE_WORD_BELOW || alone) found.push(index)
+  }
+  return found
+}
+
+function wholeWord(value: string): RegExp {
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g')
 }
 
 /**
@@ -111,11 +137,7 @@ function redactDecoded(text: string, values: Set<string>): string {
   const { decoded, at } = decode(text)
   const found: [number, number][] = []
   for (const value of values) {
-    for (
-      let index = decoded.indexOf(value);
-      index !== -1;
-      index = decoded.indexOf(value, index + 1)
-    )
+    for (const index of occurrences(decoded, value))
       found.push([at[index], at[index + value.length]])
   }
   if (found.length === 0) return text

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { InputError, isLoopbackHost, type RawInputs } from './config.js'
 
 /** A test seller's login, which turns the authorization code flow stage on. */
@@ -67,8 +68,16 @@ export function parseSellerLogin(raw: RawInputs): SellerLogin | undefined {
     redirectUri: parseRedirectUri(value('redirect-uri')),
     mode: parseMode(value('login-mode')),
     selectors: parseSelectors(value('login-selectors')),
-    chromePath: value('chrome-path'),
+    chromePath: parseChromePath(value('chrome-path')),
   }
+}
+
+/** A browser that is not there is this machine's setup, not the server's fault: bad input. */
+function parseChromePath(path: string | undefined): string | undefined {
+  if (path !== undefined && !existsSync(path)) {
+    throw new InputError('chrome-path', `there is no file at ${quoted(path)}`)
+  }
+  return path
 }
 
 function parseRedirectUri(text: string | undefined): string {

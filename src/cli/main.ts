@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { InputError, parseConfig, type RawInputs } from '../config.js'
 import { renderJson } from '../report/json.js'
+import { plural } from '../report/text.js'
 import { renderTerminal } from '../report/terminal.js'
 import { runCheck } from '../run.js'
 import { TOOL } from '../tool.js'
@@ -120,9 +121,18 @@ async function prepareMany(
     )
   }
   const defaults = await defaultInputs(flags)
-  const systems = shardOf(await readSystems(String(flags.systems), env, defaults), flags.shard)
+  const all = await readSystems(String(flags.systems), env, defaults)
+  const systems = shardOf(all, flags.shard)
 
   return async () => {
+    // More shards than systems leaves some empty: that passes, and says so.
+    if (systems.length === 0) {
+      output.out(
+        `Shard ${flags.shard} holds none of the ${plural(all.length, 'system')}: nothing to check.\n`,
+      )
+      if (flags.json) await writeFile(flags.json, renderSystemsJson([]))
+      return EXIT.pass
+    }
     const outcomes = await checkSystems(systems, concurrency, check)
     for (const { name, internal } of outcomes) {
       if (internal) output.err(`Internal error checking ${name}: ${stackOf(internal)}\n`)

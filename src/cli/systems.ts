@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { type Config, INPUT_NAMES, InputError, parseConfig, type RawInputs } from '../config.js'
 import { renderJson } from '../report/json.js'
-import type { Report } from '../report/model.js'
+import { failingChecks, type Report } from '../report/model.js'
 import { plural } from '../report/text.js'
 import { runCheck } from '../run.js'
 import { TOOL } from '../tool.js'
@@ -221,8 +221,7 @@ export function renderSystems(outcomes: SystemOutcome[]): string {
     const mark = result === 'pass' ? '✔' : '✖'
     if (error) return `${mark} ${name}: not checked: ${error}`
     if (internal) return `${mark} ${name} (${issuer}): internal error: ${internal.message}`
-    const failing =
-      report?.checks.filter((check) => check.status === 'fail').map((check) => check.id) ?? []
+    const failing = report ? failingChecks(report) : []
     const counts = `${plural(report?.failures ?? 0, 'failure')}, ${plural(report?.warnings ?? 0, 'warning')}`
     return `${mark} ${name} (${issuer}): ${counts}${failing.length ? ` — ${failing.join(', ')}` : ''}`
   })

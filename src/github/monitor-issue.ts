@@ -1,12 +1,11 @@
 import {
   changedComment,
-  failingChecks,
   issueBody,
   issueTitle,
   recordedFailingChecks,
   recoveredComment,
 } from '../report/issue.js'
-import type { Report } from '../report/model.js'
+import { failingChecks, type Report } from '../report/model.js'
 import type { GitHubTarget } from './client.js'
 
 /** What the monitoring issue step did, for the log and the `issue-url` output. */
@@ -48,7 +47,8 @@ export async function updateMonitorIssue(
   }
 
   const previous = recordedFailingChecks(open.body) ?? []
-  const now = failingChecks(report)
+  // The issue records the set sorted: compared as a set.
+  const now = failingChecks(report).sort()
   if (previous.join(',') === now.join(',')) return { action: 'unchanged', url: open.html_url }
   const issue = { owner, repo, issue_number: open.number }
   await octokit.rest.issues.createComment({

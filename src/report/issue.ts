@@ -1,6 +1,6 @@
 import type { Finding } from '../model.js'
 import { cut, escapeCell, fitBytes } from './escape.js'
-import type { Report } from './model.js'
+import { failingChecks, type Report } from './model.js'
 import { checkAnchor } from './summary.js'
 import { plural, STATUS_ICONS } from './text.js'
 
@@ -20,17 +20,6 @@ export interface IssueLinks {
   docsUrl?: string
 }
 
-/** The ids of the checks that make the run fail, sorted: failures, and warnings under fail-on. */
-export function failingChecks(report: Report): string[] {
-  return report.checks
-    .filter(
-      (check) =>
-        check.status === 'fail' || (check.status === 'warn' && report.failOn === 'warning'),
-    )
-    .map((check) => check.id)
-    .sort()
-}
-
 /** The failing set an issue body recorded, or undefined when it has no marker. */
 export function recordedFailingChecks(body: string | null | undefined): string[] | undefined {
   const match = MARKER.exec(body ?? '')
@@ -43,7 +32,7 @@ export function issueTitle(report: Report): string {
 
 /** The issue body: what fails now, with each fix; rewritten whenever the failing set changes. */
 export function issueBody(report: Report, links: IssueLinks): string {
-  const marker = `<!-- openactive-auth-check:failing ${failingChecks(report).join(',')} -->`
+  const marker = `<!-- openactive-auth-check:failing ${failingChecks(report).sort().join(',')} -->`
   const text = [
     marker,
     `The OpenActive auth check of **${safe(report.issuer)}** fails: ` +

@@ -128,3 +128,13 @@ function redactExchange(exchange: Exchange, redact: (text: string) => string): E
     error: exchange.error && { ...exchange.error, message: redact(exchange.error.message) },
   }
 }
+
+/** The ids of the checks that make the run fail, in report order: failures, and warnings under fail-on. */
+export function failingChecks(report: Report): string[] {
+  return report.checks
+    .filter(
+      (check) =>
+        check.status === 'fail' || (check.status === 'warn' && report.failOn === 'warning'),
+    )
+    .map((check) => check.id)
+}

@@ -1,5 +1,5 @@
 import { parseJson, printable, stringify } from '../checks/response.js'
-import { type Exchange, STAGE_TITLES, type Stage } from '../model.js'
+import { type Exchange, STAGE_TITLES, STAGES, type Stage } from '../model.js'
 import { byteLength, escapeHtml } from './escape.js'
 import type { Report } from './model.js'
 import { formatDuration, plural } from './text.js'
@@ -25,7 +25,11 @@ export function renderTranscript(report: Report, budgetBytes: number): string {
   let left = 0
   let stage: Stage | undefined
 
-  report.exchanges.forEach((exchange) => {
+  // Stages overlap, so requests are grouped by stage here; each stage's in the order sent.
+  const byStage = [...report.exchanges].sort(
+    (a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage),
+  )
+  byStage.forEach((exchange) => {
     if (left > 0) {
       left++
       return
