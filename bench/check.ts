@@ -9,7 +9,7 @@
  * - the time to check 100 booking systems with the CLI's --systems engine.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -108,7 +108,7 @@ async function coldStart(): Promise<number> {
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`
   const samples: number[] = []
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < 15; i++) {
     arrived = 0
     const started = performance.now()
     await runAction(
@@ -192,7 +192,24 @@ const cold = await coldStart()
 const many = await startServers(ISSUERS)
 const manyMs = await manyIssuers(many.servers)
 await stop(many.child)
-const bundle = statSync(join(root, 'dist', 'index.js')).size
+const dist = join(root, 'dist')
+const size = (file: string) => statSync(join(dist, file)).size
+const chunks = readdirSync(dist).filter((file) => file.endsWith('.js'))
+/**
+ * What every run loads: the entry, and the chunks of @actions/core and the undici it carries
+ * (told by their source maps); not those of @actions/github, the HTML parser or the cookie jar.
+ */
+const loaded = chunks.filter((file) => {
+  if (file === 'index.js') return true
+  const { sources } = JSON.parse(readFileSync(join(dist, `${file}.map`), 'utf8')) as {
+    sources: string[]
+  }
+  const from = (name: string) => sources.some((source) => source.includes(`node_modules/${name}/`))
+  return (from('@actions/core') || from('undici')) && !from('@actions/github')
+})
+const runBytes = loaded.reduce((sum, file) => sum + size(file), 0)
+const allBytes = chunks.reduce((sum, file) => sum + size(file), 0)
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`
 
 const target = (ok: boolean) => (ok ? 'met' : 'MISSED')
 console.log(
@@ -213,7 +230,10 @@ console.log(
   `peak RSS of the action, full check: ${(rss / 1024).toFixed(1)} MiB   (target ≤ 120 MB: ${target(rss * 1024 <= 120e6)})`,
 )
 console.log(
-  `dist/index.js size:                 ${(bundle / 1024).toFixed(0)} KiB   (target ≤ 2 MB: ${target(bundle <= 2e6)})`,
+  `bundle a run loads:                 ${kib(runBytes)} (${loaded.join(', ')})   (target ≤ 2 MB: ${target(runBytes <= 2e6)})`,
+)
+console.log(
+  `all of dist/, with the chunks loaded only for GitHub features and the seller login: ${kib(allBytes)}`,
 )
 console.log(
   `${ISSUERS} issuers, concurrency 16:       ${(manyMs / 1000).toFixed(2)} s   (target ≤ 10 s: ${target(manyMs <= 10_000)})`,
