@@ -74,6 +74,26 @@ describe('secrets', () => {
     )
   })
 
+  it('are redacted to the end of a percent-encoded run they end in', () => {
+    const german = new Secrets()
+    german.add('Geheimnis-2024-äöüß')
+    const echoed = `message=%22${encodeURIComponent('Geheimnis-2024-äöüß').replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}%22`
+    expect(german.redact(echoed)).toMatch(/^message=%22\[REDACTED\](%22)?$/)
+    expect(german.redact(`message=${encodeURIComponent('"Geheimnis-2024-äöüß"')}`)).toMatch(
+      /^message=%22\[REDACTED\](%22)?$/,
+    )
+  })
+
+  it('are redacted form-encoded with a "+" for a space, and in base64url', () => {
+    const spaced = new Secrets()
+    spaced.add('my secret/1')
+    expect(spaced.redact('client_secret=my+secret%2f1&x=1')).toBe('client_secret=[REDACTED]&x=1')
+    const plain = new Secrets()
+    plain.add('client-secret-?>?~~~-0123456789')
+    const url = Buffer.from('client-secret-?>?~~~-0123456789').toString('base64url')
+    expect(plain.redact(`token=${url}`)).toBe('token=[REDACTED]')
+  })
+
   it('are found only as whole words when short, so a word containing one is left alone', () => {
     const short = new Secrets()
     short.add('tok')

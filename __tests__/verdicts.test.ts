@@ -5,7 +5,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { checkRefused } from '../src/checks/orders-feed.js'
 import { checkRegistration } from '../src/checks/registration.js'
-import { checkScopeEscalation, checkTokenResponse } from '../src/checks/token.js'
+import { checkOauthMetadata } from '../src/checks/discovery-metadata.js'
+import {
+  checkGetRejected,
+  checkScopeEscalation,
+  checkTokenResponse,
+  checkWrongSecret,
+} from '../src/checks/token.js'
 import type { Exchange } from '../src/model.js'
 import { findingOf } from './helpers/cases.js'
 
@@ -127,5 +133,29 @@ describe('lifetimes', () => {
     expect(finding.message).toBe(
       'client_secret_expires_at is 1: the secret expired 1970-01-01T00:00:01.000Z, before it was issued; 0 means it never expires (RFC 7591 §3.2.1).',
     )
+  })
+})
+
+describe('a probe that got no answer', () => {
+  const unanswered: Exchange = {
+    ...answer(0, {}),
+    status: undefined,
+    responseBody: '',
+    error: { code: 'ERR_RUN_BUDGET', message: 'the run-timeout was reached; not sent' },
+  }
+
+  it('is not taken for a refusal', () => {
+    const [wrongSecret, invalidClient] = checkWrongSecret(unanswered)
+    expect(wrongSecret).toMatchObject({ id: 'token.rejects-wrong-secret', status: 'skip' })
+    expect(wrongSecret.message).toMatch(/^Could not tell: the request with a wrong secret got /)
+    expect(invalidClient).toMatchObject({ id: 'token.invalid-client-error', status: 'skip' })
+    expect(checkGetRejected(unanswered)).toMatchObject({ status: 'skip' })
+  })
+
+  it('leaves the RFC 8414 comparison unchecked', () => {
+    expect(checkOauthMetadata(unanswered, {})).toMatchObject({
+      status: 'skip',
+      message: expect.stringMatching(/^Could not tell: /),
+    })
   })
 })

@@ -23,7 +23,7 @@ export class Secrets {
       this.#values.add(form)
       this.#onAdd(form)
     }
-    for (const form of [value, Buffer.from(value).toString('base64')]) {
+    for (const form of encodings(value)) {
       if (form.length >= MIN_LENGTH) this.#decoded.add(collapseSpace(form))
     }
   }
@@ -50,7 +50,7 @@ export class Secrets {
     }
     // Escaped spellings take decoding the text: only where there could be one.
     const spaced = [...this.#decoded].some((value) => value.includes(' '))
-    if ((spaced ? /[\\&%\s]/ : /[\\&%]/).test(out)) out = redactDecoded(out, this.#decoded)
+    if ((spaced ? /[\\&%\s+]/ : /[\\&%]/).test(out)) out = redactDecoded(out, this.#decoded)
     if (!out.includes(ELLIPSIS)) return out
     return values.reduce(redactCutPrefix, out)
   }
@@ -96,10 +96,16 @@ export function basicCredentials(clientId: string, clientSecret: string): string
 /** Whether a text contains a value in any of the spellings a server might echo it in. */
 export function echoes(text: string, value: string | undefined): boolean {
   if (!value || value.length < MIN_LENGTH) return false
-  const { decoded } = decode(text)
-  return [value, Buffer.from(value).toString('base64')].some(
-    (form) => occurrences(decoded, collapseSpace(form)).length > 0,
+  const texts = [decode(text, false).decoded, decode(text, true).decoded]
+  return encodings(value).some((form) =>
+    texts.some((decoded) => occurrences(decoded, collapseSpace(form)).length > 0),
   )
+}
+
+/** The secret as given, and in base64 and base64url, which no decoding turns back. */
+function encodings(value: string): string[] {
+  const bytes = Buffer.from(value)
+  return [value, bytes.toString('base64'), bytes.toString('base64url')]
 }
 
 /** Where the value is in the text; a short one only where it stands as a whole word. */
@@ -119,7 +125,7 @@ function wholeWord(value: string): RegExp {
 
 /**
  * The spellings of a secret a log or a text can hold it in: as given, JSON-escaped,
- * percent-encoded, form-encoded and in base64 (Basic credentials).
+ * percent-encoded, form-encoded, and in base64 (Basic credentials) and base64url.
  */
 function spellings(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)
@@ -129,16 +135,21 @@ function spellings(value: string): string[] {
     encodeURIComponent(value),
     new URLSearchParams({ v: value }).toString().slice(2),
     Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('base64url'),
   ]
 }
 
 /** Replaces the parts of the text that decode to one of the values. */
 function redactDecoded(text: string, values: Set<string>): string {
-  const { decoded, at } = decode(text)
   const found: [number, number][] = []
-  for (const value of values) {
-    for (const index of occurrences(decoded, value))
-      found.push([at[index], at[index + value.length]])
+  // A "+" is a space in a form, and itself elsewhere: a spaced secret is looked for both ways.
+  const spaced = [...values].some((value) => value.includes(' '))
+  for (const plusIsSpace of spaced && text.includes('+') ? [false, true] : [false]) {
+    const { decoded, from, to } = decode(text, plusIsSpace)
+    for (const value of values) {
+      for (const index of occurrences(decoded, value))
+        found.push([from[index], to[index + value.length - 1]])
+    }
   }
   if (found.length === 0) return text
   found.sort((a, b) => a[0] - b[0])
@@ -155,53 +166,61 @@ function redactDecoded(text: string, values: Set<string>): string {
 /**
  * One escape a server may write a character in: JSON's `\uXXXX` (any hex case) and short
  * escapes ("/" as "\/" as PHP writes it), HTML character references, a run of percent-encoded
- * UTF-8 bytes, or a run of white space.
+ * UTF-8 bytes, a run of white space, or a "+" (a space in a form).
  */
 const ESCAPE =
-  /\\u([0-9a-fA-F]{4})|\\([/"\\bfnrt])|&#(\d{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|((?:%[0-9a-fA-F]{2})+)|(\s+)/g
+  /\\u([0-9a-fA-F]{4})|\\([/"\\bfnrt])|&#0*(\d{1,7});|&#[xX]0*([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|((?:%[0-9a-fA-F]{2})+)|(\s+)|(\+)/g
 
 const SHORT_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
 
 /**
  * The text with its escapes decoded and every run of white space as one space (as a message
- * that collapses it shows it); `at[i]` is where decoded character i starts in the text, and
- * `at[decoded.length]` is the text's end.
+ * that collapses it shows it). Decoded character i comes from the text's `from[i]` up to (not
+ * including) `to[i]`: every character decoded from one escape spans all of it.
  */
-function decode(text: string): { decoded: string; at: number[] } {
+function decode(
+  text: string,
+  plusIsSpace: boolean,
+): { decoded: string; from: number[]; to: number[] } {
   const units: string[] = []
-  const at: number[] = []
+  const from: number[] = []
+  const to: number[] = []
+  const literal = (start: number, end: number) => {
+    for (let index = start; index < end; index++) {
+      units.push(text[index])
+      from.push(index)
+      to.push(index + 1)
+    }
+  }
   let done = 0
   for (const match of text.matchAll(ESCAPE)) {
-    // What lies between escapes is itself, one unit at a time.
-    for (let index = done; index < match.index; index++) {
-      units.push(text[index])
-      at.push(index)
-    }
-    for (const unit of collapseSpace(unescape(match))) {
-      // A space next to a space is one run of white space.
-      if (unit === ' ' && units.at(-1) === ' ') continue
-      units.push(unit)
-      at.push(match.index)
-    }
+    literal(done, match.index)
     done = match.index + match[0].length
+    for (const unit of collapseSpace(unescape(match, plusIsSpace))) {
+      // A space next to a space is one run of white space: the run grows.
+      if (unit === ' ' && units.at(-1) === ' ') {
+        to[to.length - 1] = done
+        continue
+      }
+      units.push(unit)
+      from.push(match.index)
+      to.push(done)
+    }
   }
-  for (let index = done; index < text.length; index++) {
-    units.push(text[index])
-    at.push(index)
-  }
-  at.push(text.length)
-  return { decoded: units.join(''), at }
+  literal(done, text.length)
+  return { decoded: units.join(''), from, to }
 }
 
-function unescape(match: RegExpMatchArray): string {
-  const [, unicode, short, decimal, hex, entity, percent] = match
+function unescape(match: RegExpMatchArray, plusIsSpace: boolean): string {
+  const [, unicode, short, decimal, hex, entity, percent, , plus] = match
   if (unicode !== undefined) return String.fromCharCode(parseInt(unicode, 16))
   if (short !== undefined) return SHORT_ESCAPES[short] ?? short
   if (decimal !== undefined) return fromCodePoint(Number(decimal))
   if (hex !== undefined) return fromCodePoint(parseInt(hex, 16))
   if (entity !== undefined) return ENTITIES[entity]
   if (percent !== undefined) return Buffer.from(percent.replace(/%/g, ''), 'hex').toString('utf8')
+  if (plus !== undefined) return plusIsSpace ? ' ' : '+'
   return ' '
 }
 

@@ -1,6 +1,6 @@
 import type { Exchange, Finding } from '../model.js'
-import { passed, violated } from './catalogue.js'
-import { isJsonObject, type JsonObject, parseJson, shown } from './response.js'
+import { passed, skipped, violated } from './catalogue.js'
+import { describeResponse, isJsonObject, type JsonObject, parseJson, shown } from './response.js'
 
 /** Metadata fields that hold endpoint URLs booking partners call. */
 export const ENDPOINT_FIELDS = [
@@ -111,12 +111,18 @@ export function oauthMetadataUrl(issuer: string): string {
 
 /** Compares the RFC 8414 metadata, when served, with the OpenID discovery document. */
 export function checkOauthMetadata(exchange: Exchange, discovery: JsonObject): Finding {
+  if (exchange.error) {
+    return skipped(
+      'discovery.oauth-metadata',
+      `Could not tell: ${exchange.url} got ${describeResponse(exchange)}.`,
+    )
+  }
   if (exchange.status === 404 || exchange.status === 405 || exchange.status === 410) {
     return passed('discovery.oauth-metadata', `Not served (${exchange.status}); it is optional.`)
   }
   const body = exchange.status === 200 ? parseJson(exchange.responseBody) : undefined
   if (!isJsonObject(body)) {
-    const got = exchange.error ? exchange.error.message : `HTTP ${exchange.status}`
+    const got = `HTTP ${exchange.status}`
     return violated(
       'discovery.oauth-metadata',
       `${exchange.url} did not answer with metadata (${got}).`,

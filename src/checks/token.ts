@@ -167,6 +167,11 @@ export function diagnoseBasicEncoding(spec: Exchange, raw: Exchange): Finding | 
 
 /** Checks the answer to the client credentials grant with a wrong client secret. */
 export function checkWrongSecret(exchange: Exchange): Finding[] {
+  // No answer says nothing about the server: the probe was not made, or not finished.
+  if (exchange.error) {
+    const why = `Could not tell: the request with a wrong secret got ${describeResponse(exchange)}.`
+    return [skipped('token.rejects-wrong-secret', why), skipped('token.invalid-client-error', why)]
+  }
   const body = parseJson(exchange.responseBody)
   const token = isJsonObject(body) ? body.access_token : undefined
   if (exchange.status === 200 && typeof token === 'string' && token !== '') {
@@ -180,12 +185,12 @@ export function checkWrongSecret(exchange: Exchange): Finding[] {
   }
   const refused = passed(
     'token.rejects-wrong-secret',
-    `A wrong client secret got no access token (${exchange.error ? exchange.error.code : `HTTP ${exchange.status}`}).`,
+    `A wrong client secret got no access token (HTTP ${exchange.status}).`,
   )
   const error = isJsonObject(body) ? body.error : undefined
   const challenge = header(exchange, 'www-authenticate')
   const problems: string[] = []
-  if (exchange.status !== 401) problems.push(`status ${exchange.status ?? exchange.error?.code}`)
+  if (exchange.status !== 401) problems.push(`status ${exchange.status}`)
   if (error !== 'invalid_client') problems.push(`error ${shown(error)}`)
   if (!challenge) problems.push('no WWW-Authenticate header')
   if (problems.length === 0) {
@@ -260,6 +265,9 @@ function scopes(value: unknown): string[] | undefined {
 
 /** Checks the answer to a GET on the token endpoint. */
 export function checkGetRejected(exchange: Exchange): Finding {
+  if (exchange.error) {
+    return skipped('token.get-rejected', `Could not tell: GET got ${describeResponse(exchange)}.`)
+  }
   const status = exchange.status
   if (status !== undefined && status >= 400 && status < 500) {
     return passed('token.get-rejected', `GET was refused with ${status}.`)
