@@ -3,6 +3,7 @@
  * writing GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. Both the bundle and the sources are driven.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { tmpdir } from 'node:os'
 import {
   type Fault,
   type ReferenceServer,
@@ -82,6 +83,23 @@ describe('the action', () => {
     expect(run.summary).toContain(
       `| ❌ fail | \`discovery.issuer-matches\` | issuer in the document is &quot;${server?.issuer}/other&quot;; the configured issuer is &quot;${server?.issuer}&quot;. They differ in path (/ vs /other).<br>**Fix:** Set the issuer in the discovery document to exactly the URL booking partners are given: the same scheme, host, port, path and trailing &quot;/&quot;. | OpenID Connect Discovery 1.0 §4.3; RFC 8414 §3.3 |`,
     )
+  })
+
+  it('gives its verdict and outputs when the JUnit file cannot be written', async () => {
+    server = await startReferenceServer()
+    const run = await runActionProcess('src/index.ts', {
+      issuer: server.issuer,
+      'initial-access-token': server.initialAccessToken,
+      'allow-insecure-http': 'true',
+      'junit-file': tmpdir(),
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs).toMatchObject({ result: 'pass', 'junit-file': '' })
+    expect(run.outputs['report-file']).toMatch(/openactive-auth-check-report\.json$/)
+    expect(run.stdout).toMatch(
+      new RegExp(`^::warning::The JUnit report could not be written to ${tmpdir()}: EISDIR`, 'm'),
+    )
+    expect(run.summary).toMatch(/^## ✅ OpenActive auth check passed/)
   })
 
   it('names the warnings that fail the step under fail-on: warning', async () => {

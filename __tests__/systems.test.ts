@@ -80,6 +80,13 @@ describe('--systems', () => {
     expect(shardOf(['a', 'b', 'c', 'd', 'e'], '2/2')).toEqual(['b', 'd'])
   })
 
+  it('reads a file that starts with a byte order mark, and prints names harmlessly', async () => {
+    const named = { ...entry(servers[0], 0), name: 'evil\u001b[2J\nname' }
+    const { code, out } = await run(`\uFEFF${JSON.stringify([named])}`)
+    expect(code).toBe(0)
+    expect(out).toContain(`✔ evil\\u001b[2J name (${servers[0].issuer}): 0 failures, 0 warnings`)
+  })
+
   it('passes an empty shard, saying it holds none of the systems', async () => {
     const { code, out } = await run(servers.slice(0, 2).map(entry), ['--shard', '3/3'])
     expect(code).toBe(0)

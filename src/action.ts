@@ -59,12 +59,23 @@ export async function runAction(): Promise<void> {
       process.env.RUNNER_TEMP || tmpdir(),
       `openactive-auth-check-${step}.json`,
     )
-    await writeFile(reportFile, renderJson(report))
     const junitFile = resolve(
       input('junit-file') || join(dirname(reportFile), `openactive-auth-check-${step}.xml`),
     )
-    await mkdir(dirname(junitFile), { recursive: true })
-    await writeFile(junitFile, renderJunit(report))
+    // The files are some of the results: one that cannot be written is a warning, and the
+    // verdict, the summary and the outputs stand.
+    const save = async (what: string, file: string, text: string) => {
+      try {
+        await mkdir(dirname(file), { recursive: true })
+        await writeFile(file, text)
+        return file
+      } catch (error) {
+        core.warning(`The ${what} could not be written to ${file}: ${(error as Error).message}`)
+        return ''
+      }
+    }
+    const savedReport = await save('JSON report', reportFile, renderJson(report))
+    const savedJunit = await save('JUnit report', junitFile, renderJunit(report))
     const docsUrl = catalogueUrl()
     await writeSummary(core, renderSummary(report, { docsUrl }))
     // The step's own failure message below is an error annotation too.
@@ -74,12 +85,21 @@ export async function runAction(): Promise<void> {
     ))
       core[level](message, { title })
 
-    core.setOutput('result', report.result)
-    core.setOutput('failures', String(report.failures))
-    core.setOutput('warnings', String(report.warnings))
-    core.setOutput('client-id', report.clientId ?? '')
-    core.setOutput('report-file', reportFile)
-    core.setOutput('junit-file', junitFile)
+    const setOutputs = (outputs: Record<string, string>) => {
+      try {
+        for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+      } catch (error) {
+        core.warning(`The step's outputs could not be set: ${(error as Error).message}`)
+      }
+    }
+    setOutputs({
+      result: report.result,
+      failures: String(report.failures),
+      warnings: String(report.warnings),
+      'client-id': report.clientId ?? '',
+      'report-file': savedReport,
+      'junit-file': savedJunit,
+    })
 
     const counts = `${plural(report.failures, 'failure')}, ${plural(report.warnings, 'warning')}`
     const published = await publishToGitHub(
@@ -94,8 +114,10 @@ export async function runAction(): Promise<void> {
       },
       { info: core.info, notice: core.notice, warning: core.warning },
     )
-    core.setOutput('check-run-url', published.checkRunUrl ?? '')
-    core.setOutput('issue-url', published.issueUrl ?? '')
+    setOutputs({
+      'check-run-url': published.checkRunUrl ?? '',
+      'issue-url': published.issueUrl ?? '',
+    })
 
     if (report.result === 'fail') {
       const failing = failingChecks(report)

@@ -226,7 +226,7 @@ export class HttpClient {
             code: 'ERR_BODY_TOO_LARGE',
             message: `the response exceeded ${MAX_BODY_BYTES / 1024} KiB and was cut`,
           }
-        : describeError(error, request.url)
+        : describeError(error, request.url, remaining < this.#timeoutMs)
     }
   }
 
@@ -272,11 +272,19 @@ function recordedHeaders(headers: Record<string, string>): Record<string, string
   return out
 }
 
-function describeError(error: unknown, url: string): { code: string; message: string } {
+/** `budgetCut`: the run's budget, not the request timeout, set this request's time limit. */
+function describeError(
+  error: unknown,
+  url: string,
+  budgetCut: boolean,
+): { code: string; message: string } {
   if (error instanceof RequestError) {
     const code = error.code ?? 'ERR_REQUEST'
     if (error.name === 'TimeoutError') {
-      return { code, message: `no response within the request timeout (${code})` }
+      const limit = budgetCut
+        ? 'before the run’s time budget (run-timeout) ran out'
+        : 'within the request timeout'
+      return { code, message: `no response ${limit} (${code})` }
     }
     const reason = error.cause instanceof Error ? error.cause.message : error.message
     if (TLS_CODES.has(code)) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { type Config, INPUT_NAMES, InputError, parseConfig, type RawInputs } from '../config.js'
+import { printable } from '../checks/response.js'
 import { renderJson } from '../report/json.js'
 import { failingChecks, type Report } from '../report/model.js'
 import { plural } from '../report/text.js'
@@ -54,7 +55,8 @@ export async function readSystems(
 ): Promise<System[]> {
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    // Editors on Windows may start the file with a byte order mark, which JSON does not allow.
+    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '')
   } catch (error) {
     throw new Error(`--systems: cannot read ${path}: ${(error as NodeJS.ErrnoException).code}`)
   }
@@ -215,9 +217,15 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error))
 }
 
+const oneLine = (text: string) => printable(text).replace(/[\n\t]/g, ' ')
+
 /** One line per system, then the overall verdict. */
 export function renderSystems(outcomes: SystemOutcome[]): string {
-  const lines = outcomes.map(({ name, issuer, result, report, error, internal }) => {
+  const lines = outcomes.map((outcome) => {
+    // Names and issuers come from the file: no terminal escape or line break gets through.
+    const { result, report, error, internal } = outcome
+    const name = oneLine(outcome.name)
+    const issuer = oneLine(outcome.issuer ?? '')
     const mark = result === 'pass' ? '✔' : '✖'
     if (error) return `${mark} ${name}: not checked: ${error}`
     if (internal) return `${mark} ${name} (${issuer}): internal error: ${internal.message}`
