@@ -8,6 +8,9 @@ export class Secrets {
   /** The secrets as given and in base64, as they read once a text is decoded. */
   readonly #decoded = new Set<string>()
   readonly #onAdd: (value: string) => void
+  /** Made when first needed after a secret is added. */
+  #sorted: string[] | undefined
+  #spaced: boolean | undefined
 
   /** @param onAdd called once for each new non-empty secret, e.g. `core.setSecret`. */
   constructor(onAdd: (value: string) => void = () => {}) {
@@ -21,10 +24,12 @@ export class Secrets {
       // Shorter fragments would redact ordinary letters all over a report.
       if (form.length < MIN_LENGTH || this.#values.has(form)) continue
       this.#values.add(form)
+      this.#sorted = undefined
       this.#onAdd(form)
     }
     for (const form of encodings(value)) {
       if (form.length >= MIN_LENGTH) this.#decoded.add(collapseSpace(form))
+      this.#spaced = undefined
     }
   }
 
@@ -40,19 +45,21 @@ export class Secrets {
   redact(text: string): string {
     if (this.#values.size === 0) return text
     // Longest first, so that a secret containing another is replaced whole.
-    const values = [...this.#values].sort((a, b) => b.length - a.length)
+    this.#sorted ??= [...this.#values].sort((a, b) => b.length - a.length)
     let out = text
-    for (const value of values) {
+    for (const value of this.#sorted) {
+      if (!out.includes(value)) continue
       out =
         value.length < WHOLE_WORD_BELOW
           ? out.replace(wholeWord(value), REDACTED)
           : out.split(value).join(REDACTED)
     }
-    // Escaped spellings take decoding the text: only where there could be one.
-    const spaced = [...this.#decoded].some((value) => value.includes(' '))
-    if ((spaced ? /[\\&%\s+]/ : /[\\&%]/).test(out)) out = redactDecoded(out, this.#decoded)
+    // Escaped spellings take decoding the text: only where there is an escape.
+    this.#spaced ??= [...this.#decoded].some((value) => value.includes(' '))
+    if ((this.#spaced && /\s|\+/.test(out)) || AN_ESCAPE.test(out))
+      out = redactDecoded(out, this.#decoded)
     if (!out.includes(ELLIPSIS)) return out
-    return values.reduce(redactCutPrefix, out)
+    return this.#sorted.reduce(redactCutPrefix, out)
   }
 }
 
@@ -170,6 +177,10 @@ function redactDecoded(text: string, values: Set<string>): string {
  */
 const ESCAPE =
   /\\u([0-9a-fA-F]{4})|\\([/"\\bfnrt])|&#0*(\d{1,7});|&#[xX]0*([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|((?:%[0-9a-fA-F]{2})+)|(\s+)|(\+)/g
+
+/** Whether a text holds an escape at all; a "&" or "%" alone is none. */
+const AN_ESCAPE =
+  /\\u[0-9a-fA-F]{4}|\\[/"\\bfnrt]|&#[0-9xX]|&(amp|lt|gt|quot|apos);|%[0-9a-fA-F]{2}/
 
 const SHORT_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
