@@ -1,7 +1,7 @@
-import { importJWK, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import type { Exchange, Finding } from '../model.js'
 import { passed, violated } from './catalogue.js'
-import { PRIVATE_MEMBERS, publicKeyProblem, publicMembers } from './keys.js'
+import { loadJose, PRIVATE_MEMBERS, publicKeyProblem, publicMembers } from './keys.js'
 import {
   describeResponse,
   isJsonObject,
@@ -149,6 +149,7 @@ async function importProblem(key: JsonObject): Promise<string | undefined> {
   const alg = typeof key.alg === 'string' ? key.alg : defaultAlg(key)
   if (!alg) return `${keyName(key)}: unsupported kty/crv ${shown(key.kty)}/${shown(key.crv)}`
   try {
+    const { importJWK } = await loadJose()
     await importJWK({ ...publicMembers(key), alg } as JWK, alg)
     return undefined
   } catch (error) {
