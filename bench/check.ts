@@ -196,8 +196,9 @@ const dist = join(root, 'dist')
 const size = (file: string) => statSync(join(dist, file)).size
 const chunks = readdirSync(dist).filter((file) => file.endsWith('.js'))
 /**
- * What every run loads: the entry, and the chunks of @actions/core and the undici it carries
- * (told by their source maps); not those of @actions/github, the HTML parser or the cookie jar.
+ * What every run loads: the entry, and the chunks of @actions/core with the undici it carries,
+ * and of jose (told by their source maps); not those of @actions/github, the HTML parser or the
+ * cookie jar.
  */
 const loaded = chunks.filter((file) => {
   if (file === 'index.js') return true
@@ -205,7 +206,7 @@ const loaded = chunks.filter((file) => {
     sources: string[]
   }
   const from = (name: string) => sources.some((source) => source.includes(`node_modules/${name}/`))
-  return (from('@actions/core') || from('undici')) && !from('@actions/github')
+  return (from('@actions/core') || from('undici') || from('jose')) && !from('@actions/github')
 })
 const runBytes = loaded.reduce((sum, file) => sum + size(file), 0)
 const allBytes = chunks.reduce((sum, file) => sum + size(file), 0)
