@@ -94,6 +94,30 @@ describe('secrets', () => {
     expect(plain.redact(`token=${url}`)).toBe('token=[REDACTED]')
   })
 
+  it('are taken from a server even when it sends a lone surrogate', () => {
+    const odd = new Secrets()
+    expect(() => odd.add('secret-\ud800-value')).not.toThrow()
+    expect(odd.redact('{"client_secret":"secret-\\ud800-value"}')).toBe(
+      '{"client_secret":"[REDACTED]"}',
+    )
+  })
+
+  it('are redacted where a server read their "+" as spaces', () => {
+    const plus = new Secrets()
+    plus.add('K7gNU3sdo+OL0wNhqo/pe+Unols=')
+    expect(plus.redact('unknown secret K7gNU3sdo OL0wNhqo/pe Unols=')).toBe(
+      'unknown secret [REDACTED]',
+    )
+  })
+
+  it('leave identifiers alone that hold a short secret as one of their parts', () => {
+    const common = new Secrets()
+    for (const word of ['secret', 'token', 'openid']) common.add(word)
+    const text = 'client_secret_basic, access_token, /.well-known/openid-configuration'
+    expect(common.redact(text)).toBe(text)
+    expect(common.redact('client_secret=secret&x=1')).toBe('client_secret=[REDACTED]&x=1')
+  })
+
   it('are found only as whole words when short, so a word containing one is left alone', () => {
     const short = new Secrets()
     short.add('tok')

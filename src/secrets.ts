@@ -64,12 +64,13 @@ export class Secrets {
 }
 
 const REDACTED = '[REDACTED]'
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 /**
  * A secret shorter than this is found only as a whole word: "tok" is a weak secret, but the
  * "tok" in "token" is not it.
  */
 const WHOLE_WORD_BELOW = 8
-const WORD = /[A-Za-z0-9]/
+const WORD = /[\w-]/
 const ELLIPSIS = '…'
 const MIN_LENGTH = 3
 
@@ -109,10 +110,15 @@ export function echoes(text: string, value: string | undefined): boolean {
   )
 }
 
-/** The secret as given, and in base64 and base64url, which no decoding turns back. */
+/**
+ * The secret as given, and in base64 and base64url, which no decoding turns back; and with its
+ * "+" read as spaces, as a server that form-decodes what it was sent unencoded echoes it.
+ */
 function encodings(value: string): string[] {
   const bytes = Buffer.from(value)
-  return [value, bytes.toString('base64'), bytes.toString('base64url')]
+  const forms = [value, bytes.toString('base64'), bytes.toString('base64url')]
+  if (value.includes('+')) forms.push(value.replace(/\+/g, ' '))
+  return forms
 }
 
 /** Where the value is in the text; a short one only where it stands as a whole word. */
@@ -127,7 +133,7 @@ function occurrences(text: string, value: string): number[] {
 
 function wholeWord(value: string): RegExp {
   const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g')
+  return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, 'g')
 }
 
 /**
@@ -139,7 +145,8 @@ function spellings(value: string): string[] {
   return [
     value,
     json,
-    encodeURIComponent(value),
+    // A lone surrogate has no UTF-8: a server can send one, and the spelling is then none.
+    encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD')),
     new URLSearchParams({ v: value }).toString().slice(2),
     Buffer.from(value).toString('base64'),
     Buffer.from(value).toString('base64url'),

@@ -259,15 +259,21 @@ async function send(
   return { page: parse(exchange.responseBody), url: step.url }
 }
 
-/** A session cookie is a credential: its value is redacted from every report. */
+/**
+ * A session cookie is a credential: its value is redacted from every report. A short value
+ * ("yes", "default") is a preference, not a session, and masking it would hide that word
+ * everywhere in the job's log.
+ */
 function rememberCookies(context: StageContext, exchange: Exchange): void {
   const setCookie = exchange.responseHeaders['set-cookie']
   const lines = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []
   for (const line of lines) {
     const value = /^[^=;]*=([^;]*)/.exec(line)?.[1]
-    if (value) context.secrets.add(value)
+    if (value && value.length >= SESSION_COOKIE_LENGTH) context.secrets.add(value)
   }
 }
+
+const SESSION_COOKIE_LENGTH = 8
 
 /** The username and password fields, when the page has both in one form. */
 function loginFields(page: HTMLElement, selectors: LoginSelectors) {
