@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { gzipSync } from 'node:zlib'
+import { decodeJwt } from '../src/checks/access-token.js'
 import { parseConfig, type RawInputs } from '../src/config.js'
 import type { Report } from '../src/report/model.js'
 import { runCheck } from '../src/run.js'
@@ -263,5 +264,46 @@ describe('the critical path', () => {
       status: 'pass',
       message: expect.stringContaining('401'),
     })
+  })
+})
+
+describe('a bug of ours in a probe judged while the next stage runs', () => {
+  it('is the run’s error, not an unhandled rejection that ends the process', async () => {
+    const jwt = (scope: string) =>
+      `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ scope })).toString('base64url')}.c2ln`
+    // The RFC 8414 document, judged last of discovery, comes late: the token stage's probes
+    // are done before it.
+    const server = await serve((req, res, base) => {
+      let body = ''
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      req.on('end', () => {
+        if (req.url === '/.well-known/oauth-authorization-server')
+          setTimeout(() => sendJson(res, 404, {}), 500)
+        else if (req.url === '/token') {
+          const scope = new URLSearchParams(body).get('scope') ?? ''
+          sendJson(res, 200, { access_token: jwt(scope), token_type: 'Bearer' })
+        } else sendJson(res, 200, discoveryDocument(base))
+      })
+    })
+    const unhandled: unknown[] = []
+    const listener = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', listener)
+    try {
+      // Told about the token the escalation probe got: a later finding of the token stage.
+      const onSecret = (value: string) => {
+        if (String(decodeJwt(value)?.claims.scope ?? '').includes('openactive-openbooking'))
+          throw new Error('a bug of ours')
+      }
+      const config = parseConfig({
+        issuer: server.base,
+        'client-id': 'bp-client',
+        'client-secret': 'bp-secret',
+        'allow-insecure-http': 'true',
+      })
+      await expect(runCheck(config, { onSecret })).rejects.toThrow('a bug of ours')
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', listener)
+    }
   })
 })
