@@ -81,20 +81,17 @@ export async function runCheck(config: Config, options: RunOptions = {}): Promis
   ): Promise<{ findings: Promise<Finding[]> }> => {
     const stageStarted = performance.now()
     const outcome = await runner(context, state)
-    const complete = (stageFindings: Finding[]) => {
+    const all =
+      typeof outcome === 'string' || Array.isArray(outcome)
+        ? Promise.resolve(outcome)
+        : outcome.later.then((later) => [...outcome.findings, ...later])
+    const findings = all.then((found) => {
       timings[stage] = Math.round(performance.now() - stageStarted)
-      return completeStage(stage, stageFindings)
-    }
-    if (typeof outcome === 'string') {
-      timings[stage] = Math.round(performance.now() - stageStarted)
-      return {
-        findings: Promise.resolve(
-          checksOfStage(stage).map((id) => skipped(id, `Skipped: ${outcome}.`)),
-        ),
-      }
-    }
-    if (Array.isArray(outcome)) return { findings: Promise.resolve(complete(outcome)) }
-    return { findings: outcome.later.then((later) => complete([...outcome.findings, ...later])) }
+      return typeof found === 'string'
+        ? checksOfStage(stage).map((id) => skipped(id, `Skipped: ${found}.`))
+        : completeStage(stage, found)
+    })
+    return { findings }
   }
 
   // Stages run in order, each once the one before is ready; one that only later stages need

@@ -5,7 +5,7 @@
 export class Secrets {
   /** Every spelling of every secret, as text: what the log masker is told. */
   readonly #values = new Set<string>()
-  /** The secrets as given and in base64, as they read once a text is decoded. */
+  /** The secrets in the forms no decoding turns back ({@link encodings}), as decoded text reads. */
   readonly #decoded = new Set<string>()
   readonly #onAdd: (value: string) => void
   /** Made when first needed after a secret is added. */
@@ -29,8 +29,8 @@ export class Secrets {
     }
     for (const form of encodings(value)) {
       if (form.length >= MIN_LENGTH) this.#decoded.add(collapseSpace(form))
-      this.#spaced = undefined
     }
+    this.#spaced = undefined
   }
 
   /** Registers the Basic credentials header made from a client id and secret. */
@@ -48,16 +48,17 @@ export class Secrets {
     this.#sorted ??= [...this.#values].sort((a, b) => b.length - a.length)
     let out = text
     for (const value of this.#sorted) {
-      if (!out.includes(value)) continue
-      out =
-        value.length < WHOLE_WORD_BELOW
-          ? out.replace(wholeWord(value), REDACTED)
-          : out.split(value).join(REDACTED)
+      const found = occurrences(out, value)
+      if (found.length > 0)
+        out = replaced(
+          out,
+          found.map((index) => [index, index + value.length]),
+        )
     }
     // Escaped spellings take decoding the text: only where there is an escape.
     this.#spaced ??= [...this.#decoded].some((value) => value.includes(' '))
     if ((this.#spaced && /\s|\+/.test(out)) || AN_ESCAPE.test(out))
-      out = redactDecoded(out, this.#decoded)
+      out = redactDecoded(out, this.#decoded, this.#spaced)
     if (!out.includes(ELLIPSIS)) return out
     return this.#sorted.reduce(redactCutPrefix, out)
   }
@@ -101,6 +102,11 @@ export function basicCredentials(clientId: string, clientSecret: string): string
   return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')
 }
 
+/** Basic credentials as RFC 7617 alone has them, unencoded: what some servers take instead. */
+export function unencodedBasicCredentials(clientId: string, clientSecret: string): string {
+  return Buffer.from(`${clientId}:${clientSecret}`).toString('base64')
+}
+
 /** Whether a text contains a value in any of the spellings a server might echo it in. */
 export function echoes(text: string, value: string | undefined): boolean {
   if (!value || value.length < MIN_LENGTH) return false
@@ -131,33 +137,27 @@ function occurrences(text: string, value: string): number[] {
   return found
 }
 
-function wholeWord(value: string): RegExp {
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, 'g')
-}
-
 /**
- * The spellings of a secret a log or a text can hold it in: as given, JSON-escaped,
- * percent-encoded, form-encoded, and in base64 (Basic credentials) and base64url.
+ * The spellings of a secret a log or a text can hold it in: its {@link encodings}, and
+ * JSON-escaped, percent-encoded and form-encoded.
  */
 function spellings(value: string): string[] {
-  const json = JSON.stringify(value).slice(1, -1)
   return [
-    value,
-    json,
+    ...encodings(value),
+    JSON.stringify(value).slice(1, -1),
     // A lone surrogate has no UTF-8: a server can send one, and the spelling is then none.
     encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD')),
     new URLSearchParams({ v: value }).toString().slice(2),
-    Buffer.from(value).toString('base64'),
-    Buffer.from(value).toString('base64url'),
   ]
 }
 
-/** Replaces the parts of the text that decode to one of the values. */
-function redactDecoded(text: string, values: Set<string>): string {
+/**
+ * Replaces the parts of the text that decode to one of the values. `spaced`: some value holds
+ * a space.
+ */
+function redactDecoded(text: string, values: Set<string>, spaced: boolean): string {
   const found: [number, number][] = []
   // A "+" is a space in a form, and itself elsewhere: a spaced secret is looked for both ways.
-  const spaced = [...values].some((value) => value.includes(' '))
   for (const plusIsSpace of spaced && text.includes('+') ? [false, true] : [false]) {
     const { decoded, from, to } = decode(text, plusIsSpace)
     for (const value of values) {
@@ -165,11 +165,15 @@ function redactDecoded(text: string, values: Set<string>): string {
         found.push([from[index], to[index + value.length - 1]])
     }
   }
-  if (found.length === 0) return text
-  found.sort((a, b) => a[0] - b[0])
+  return found.length === 0 ? text : replaced(text, found)
+}
+
+/** The text with each `[start, end)` range, overlapping or not, replaced by the marker. */
+function replaced(text: string, ranges: [number, number][]): string {
+  ranges.sort((a, b) => a[0] - b[0])
   let out = ''
   let done = 0
-  for (const [start, end] of found) {
+  for (const [start, end] of ranges) {
     if (end <= done) continue
     out += `${text.slice(done, Math.max(start, done))}${start >= done ? REDACTED : ''}`
     done = end

@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { type GrantedTokens, redirectError, tokensOf } from '../checks/authorization.js'
+import { redirectError } from '../checks/authorization.js'
 import type { RegisteredClient } from '../checks/registration.js'
 import type { Exchange } from '../model.js'
-import { basicCredentials } from '../secrets.js'
 import type { SellerLogin } from '../seller-config.js'
-import type { ClientAuthentication, StageContext } from './context.js'
+import { type ClientAuthentication, postToTokenEndpoint, type StageContext } from './context.js'
 import { browserLogin } from './login-browser.js'
 import { formLogin, type LoginScope } from './login-form.js'
 
@@ -113,45 +112,15 @@ export function refreshTokens(flow: Flow, refreshToken: string): Promise<Exchang
   )
 }
 
-async function tokenRequest(
-  flow: Flow,
-  form: Record<string, string>,
-  label: string,
-): Promise<Exchange> {
-  const { clientId, clientSecret } = flow.client
-  const body = new URLSearchParams(form)
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-  }
-  if (flow.clientAuthentication === 'client_secret_post') {
-    body.set('client_id', clientId)
-    body.set('client_secret', clientSecret)
-  } else if (flow.clientAuthentication === 'raw Basic') {
-    const raw = Buffer.from(`${clientId}:${clientSecret}`).toString('base64')
-    flow.context.secrets.add(raw)
-    headers.authorization = `Basic ${raw}`
-  } else {
-    headers.authorization = `Basic ${basicCredentials(clientId, clientSecret)}`
-  }
-
-  const exchange = await flow.context.http.send({
+function tokenRequest(flow: Flow, form: Record<string, string>, label: string): Promise<Exchange> {
+  return postToTokenEndpoint(flow.context, {
     stage: 'authorization',
     label,
-    method: 'POST',
     url: flow.tokenEndpoint,
-    headers,
-    body: body.toString(),
+    form,
+    client: flow.client,
+    authentication: flow.clientAuthentication,
   })
-  remember(flow.context, tokensOf(exchange))
-  return exchange
-}
-
-/** Every token a response carried is a secret from now on. */
-function remember(context: StageContext, tokens: GrantedTokens): void {
-  context.secrets.add(tokens.accessToken)
-  context.secrets.add(tokens.idToken)
-  context.secrets.add(tokens.refreshToken)
 }
 
 /** A fresh random code_verifier that matches no challenge: for the PKCE probe. */

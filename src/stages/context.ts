@@ -1,11 +1,12 @@
+import { tokensOf } from '../checks/authorization.js'
 import type { KeySet } from '../checks/jwks.js'
 import type { RegisteredClient } from '../checks/registration.js'
 import { type JsonObject, shown } from '../checks/response.js'
 import { type Config, isLoopbackHost } from '../config.js'
 import type { HttpClient } from '../http.js'
-import type { Exchange, Finding } from '../model.js'
+import type { Exchange, Finding, Stage } from '../model.js'
 import type { Lookup } from '../net/guard.js'
-import type { Secrets } from '../secrets.js'
+import { basicCredentials, type Secrets, unencodedBasicCredentials } from '../secrets.js'
 
 /** What every stage is given: the configuration, the one HTTP client, the secrets and a clock. */
 export interface StageContext {
@@ -23,6 +24,53 @@ export interface StageContext {
  * Basic credentials (RFC 7617 only) that some servers take instead.
  */
 export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'raw Basic'
+
+/**
+ * A form POST to the token endpoint with the client authenticated as `authentication`. Every
+ * token the response carries, whatever its status, is a secret from then on.
+ */
+export async function postToTokenEndpoint(
+  context: StageContext,
+  request: {
+    stage: Stage
+    label: string
+    url: string
+    form: Record<string, string>
+    client: RegisteredClient
+    authentication: ClientAuthentication
+    critical?: boolean
+  },
+): Promise<Exchange> {
+  const { clientId, clientSecret } = request.client
+  const body = new URLSearchParams(request.form)
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  }
+  if (request.authentication === 'client_secret_post') {
+    body.set('client_id', clientId)
+    body.set('client_secret', clientSecret)
+  } else if (request.authentication === 'raw Basic') {
+    const raw = unencodedBasicCredentials(clientId, clientSecret)
+    context.secrets.add(raw)
+    headers.authorization = `Basic ${raw}`
+  } else {
+    headers.authorization = `Basic ${basicCredentials(clientId, clientSecret)}`
+  }
+  const exchange = await context.http.send({
+    stage: request.stage,
+    label: request.label,
+    method: 'POST',
+    url: request.url,
+    headers,
+    body: body.toString(),
+    critical: request.critical,
+  })
+  const tokens = tokensOf(exchange)
+  for (const token of [tokens.accessToken, tokens.idToken, tokens.refreshToken])
+    context.secrets.add(token)
+  return exchange
+}
 
 /** What earlier stages found, for the stages after them. */
 export interface RunState {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { decodeJwt } from '../checks/access-token.js'
+import { tokensOf } from '../checks/authorization.js'
 import { passed, skipped, violated } from '../checks/catalogue.js'
 import type { RegisteredClient } from '../checks/registration.js'
 import { describeResponse, isJsonObject, parseJson } from '../checks/response.js'
@@ -12,16 +13,15 @@ import {
   type TokenResult,
 } from '../checks/token.js'
 import type { Exchange, Finding } from '../model.js'
-import { basicCredentials, echoes } from '../secrets.js'
+import { basicCredentials, echoes, unencodedBasicCredentials } from '../secrets.js'
 import {
   type ClientAuthentication,
   endpoint,
+  postToTokenEndpoint,
   type RunState,
   type StageContext,
   type StageRunner,
 } from './context.js'
-
-type Method = ClientAuthentication
 
 /** The scope a client registered for the Orders feed must not get (OpenActive scope table). */
 const BOOKING_SCOPE = 'openactive-openbooking'
@@ -46,7 +46,6 @@ export const token: StageRunner = async (context, state) => {
       scope: options.scope ?? scope,
     })
     sent.push([exchange, credentials.clientSecret])
-    remember(context, exchange)
     return exchange
   }
 
@@ -75,7 +74,7 @@ export const token: StageRunner = async (context, state) => {
     }
   }
 
-  let used: { method: Method; result: TokenResult; exchange: Exchange } = {
+  let used: { method: ClientAuthentication; result: TokenResult; exchange: Exchange } = {
     method: 'client_secret_basic',
     result: basicResult,
     exchange: basic,
@@ -182,7 +181,7 @@ interface GrantOptions {
   critical?: boolean
 }
 
-type Grant = (method: Method, options?: GrantOptions) => Promise<Exchange>
+type Grant = (method: ClientAuthentication, options?: GrantOptions) => Promise<Exchange>
 
 /**
  * After refused Basic credentials, tries them unencoded (RFC 7617 only) to tell an encoding bug
@@ -195,7 +194,7 @@ async function diagnoseRaw(
   client: RegisteredClient,
 ) {
   if (spec.status !== 400 && spec.status !== 401) return undefined
-  const raw = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')
+  const raw = unencodedBasicCredentials(client.clientId, client.clientSecret)
   if (raw === basicCredentials(client.clientId, client.clientSecret)) return undefined
   const exchange = await grant('raw Basic', {
     label: 'Client Credentials grant (unencoded Basic credentials, for diagnosis)',
@@ -225,7 +224,7 @@ function checkPost(
 
 async function probeEscalation(
   context: StageContext,
-  used: { method: Method; result: TokenResult },
+  used: { method: ClientAuthentication; result: TokenResult },
   grant: Grant,
 ): Promise<Finding> {
   if (!used.result.accessToken)
@@ -243,16 +242,15 @@ async function probeEscalation(
     scope: BOOKING_SCOPE,
     label: `Client Credentials grant for ${BOOKING_SCOPE}`,
   })
-  const body = parseJson(exchange.responseBody)
-  const handedOut = isJsonObject(body) ? body.access_token : undefined
-  const claims = typeof handedOut === 'string' ? decodeJwt(handedOut)?.claims : undefined
+  const { accessToken } = tokensOf(exchange)
+  const claims = accessToken ? decodeJwt(accessToken)?.claims : undefined
   return checkScopeEscalation(exchange, BOOKING_SCOPE, claims)
 }
 
 function requestToken(
   context: StageContext,
   url: string,
-  method: Method,
+  method: ClientAuthentication,
   {
     credentials: client,
     scope,
@@ -260,38 +258,13 @@ function requestToken(
     critical,
   }: GrantOptions & { credentials: RegisteredClient; scope: string },
 ): Promise<Exchange> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', scope })
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-  }
-  if (method === 'client_secret_basic')
-    headers.authorization = `Basic ${basicCredentials(client.clientId, client.clientSecret)}`
-  if (method === 'raw Basic') {
-    const raw = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')
-    context.secrets.add(raw)
-    headers.authorization = `Basic ${raw}`
-  }
-  if (method === 'client_secret_post') {
-    form.set('client_id', client.clientId)
-    form.set('client_secret', client.clientSecret)
-  }
-  return context.http.send({
+  return postToTokenEndpoint(context, {
     stage: 'token',
     label,
-    method: 'POST',
     url,
-    headers,
-    body: form.toString(),
+    form: { grant_type: 'client_credentials', scope },
+    client,
+    authentication: method,
     critical,
   })
-}
-
-/** Every token a response carried, whatever its status, is a secret from now on. */
-function remember(context: StageContext, exchange: Exchange): void {
-  const body = parseJson(exchange.responseBody)
-  if (!isJsonObject(body)) return
-  for (const field of ['access_token', 'refresh_token', 'id_token']) {
-    if (typeof body[field] === 'string') context.secrets.add(body[field])
-  }
 }
